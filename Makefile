@@ -1,0 +1,58 @@
+# CSO Program — `make run` starts the app, `make test` runs the tests.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install migrate demo clean backup restore loadtest bench
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py seed_demo --if-empty
+
+## run: web server, Celery worker and Celery beat on http://127.0.0.1:8000 (Ctrl-C stops all)
+run: demo
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/python manage.py runprogram
+
+## lint: ruff, Django's checks, migrations up to date
+lint: install
+	$(BIN)/python -m ruff check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+## test: the whole suite (SQLite and no services by default; CI sets DATABASE_URL etc.)
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf var staticfiles .pytest_cache
+
+## backup: database (pg_dump custom format) + media files into var/backups/cso-<time>.tar
+backup: install
+	$(BIN)/python manage.py backup
+
+## restore: make restore FILE=var/backups/cso-....tar (replaces all data)
+restore: install
+	@test -n "$(FILE)" || (echo "usage: make restore FILE=var/backups/cso-....tar" && exit 2)
+	$(BIN)/python manage.py restore "$(FILE)"
+
+## loadtest: 50 users against gunicorn + PostgreSQL + Redis + a worker on 127.0.0.1; prints p50/p95/p99 per page
+loadtest: install
+	bash benchmarks/load/run_load.sh
+
+## bench: program-wide benchmark at 60 and 300 departments (scratch PostgreSQL database)
+bench: install
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cso_bench_all} $(BIN)/python benchmarks/run.py
