@@ -1,0 +1,68 @@
+"""The main navigation: what each role can use. An entry whose URL name does
+not exist (yet) is left out, so apps add their pages here by name."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from departments import roles
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible: Callable[[object], bool]
+    group: str = ""  # items of a group share one drop-down menu
+
+
+def _anyone(user) -> bool:
+    return True
+
+
+def _department_people(user) -> bool:
+    return bool(roles.department_roles(user))
+
+
+def _cso_or_program(user) -> bool:
+    return roles.is_cso(user) or roles.is_program_wide(user)
+
+
+NAV_ITEMS = [
+    NavItem("Home", "home", _anyone),
+    NavItem("Departments", "departments:list", _anyone),
+    NavItem("Focus groups", "focusgroups:session_list", _anyone),
+    NavItem("Theme board", "focusgroups:theme_board", _cso_or_program),
+    NavItem("Plans", "plans:plan_list", _anyone),
+    NavItem("Metrics", "metrics:metric_list", _anyone),
+    NavItem("PhillyStat", "metrics:meeting_list", _anyone),
+    NavItem("Program review", "csoprogram:program_review", roles.is_program_wide, "Program"),
+    NavItem("Outcomes session", "csoprogram:outcomes_dashboard", roles.is_program_wide, "Program"),
+    NavItem("Program update", "plans:program_update", roles.is_program_wide, "Program"),
+    NavItem("Program meetings", "csoprogram:meeting_list", roles.is_program_wide, "Program"),
+    NavItem("Review packets", "metrics:packet_list", roles.is_program_wide, "Program"),
+]
+
+
+def nav_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if not item.visible(user):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == "/" if url == "/" else current_path.startswith(url)
+        entry = {"label": item.label, "url": url, "active": active}
+        if item.group:
+            menu = next((i for i in items if i.get("group") == item.group), None)
+            if menu is None:
+                menu = {"label": item.group, "group": item.group, "children": [], "active": False}
+                items.append(menu)
+            menu["children"].append(entry)
+            menu["active"] = menu["active"] or active
+        else:
+            items.append(entry)
+    return items

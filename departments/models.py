@@ -1,0 +1,67 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    """A person who signs in. Department roles are DepartmentAssignments;
+    the program-wide roles (CCSO, MDO) are groups, see departments.roles."""
+
+    reminders_by_email = models.BooleanField(
+        "Send reminders by e-mail as well",
+        default=True,
+        help_text="Reminders always appear under Notifications; untick to stop the e-mails.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+
+class Department(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=60, blank=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("departments:detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class DepartmentRole(models.TextChoices):
+    CSO = "cso", "Customer Service Officer"
+    HEAD = "head", "Department head"
+    ANALYST = "analyst", "PhillyStat analyst"
+
+
+class DepartmentAssignment(models.Model):
+    """A user holds a role in a department. A person may hold several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(max_length=10, choices=DepartmentRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["department__name", "role", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "department", "role"], name="unique_assignment_per_role"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()}, {self.department}"

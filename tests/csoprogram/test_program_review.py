@@ -1,0 +1,150 @@
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from metrics import fiscal
+from plans.models import CustomerServicePlan
+from tests.csoprogram.builders import full_department, many_departments
+from tests.plans.builders import plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, user, url, **params):
+    client.force_login(user)
+    return client.get(url, params)
+
+
+def test_ccso_sees_every_department_with_stage_and_reasons_in_words(client, ccso, dept_fleet):
+    full_department(dept_fleet, red=True)
+    response = _get(client, ccso, reverse("csoprogram:program_review"))
+    assert response.status_code == 200
+    row = next(r for r in response.context["rows"] if r.department == dept_fleet)
+    assert row.stage.key in ("plan_approved", "reporting")
+    assert row.focus_groups_held == 2
+    assert (row.internal_sessions, row.external_sessions) == (1, 1)
+    assert row.metrics_defined == 2 and row.metrics_current == 2
+    assert (row.green, row.red) == (1, 1)
+    assert row.overdue_commitments == 1 and row.open_impediments == 1
+    assert "1 metric off target" in row.flags
+    assert "1 commitment overdue" in row.flags
+    assert "PhillyStat meeting in 5 days, quarterly narrative not written" in row.flags
+    assert "Office of Fleet Management" in response.content.decode()
+
+
+def test_returned_plan_is_flagged_with_its_age(client, ccso, dept_fleet):
+    p = plan(dept_fleet, status="changes_requested")
+    CustomerServicePlan.objects.filter(pk=p.pk).update(
+        status_changed_at=timezone.now() - datetime.timedelta(days=21, hours=1)
+    )
+    response = _get(client, ccso, reverse("csoprogram:program_review"))
+    row = response.context["rows"][0]
+    assert "plan returned 21 days ago" in row.flags
+
+
+def test_approved_plan_without_values_for_last_quarter_is_flagged(client, ccso, dept_fleet):
+    from tests.metrics.factories import MetricFactory
+
+    p = plan(dept_fleet, status="approved")
+    MetricFactory(department=dept_fleet, area_of_focus=p.areas_of_focus.first())
+    response = _get(client, ccso, reverse("csoprogram:program_review"))
+    quarter = fiscal.last_completed_quarter()
+    assert f"no values for {quarter.label}" in response.context["rows"][0].flags
+
+
+def test_mdo_never_sees_a_plan_that_was_never_submitted(client, md_office, ccso, dept_fleet):
+    plan(dept_fleet, status="draft", with_area=True, mission="Secret draft mission")
+    row = _get(client, md_office, reverse("csoprogram:program_review")).context["rows"][0]
+    assert row.plan_status is None and row.plan_status_label == "Not yet submitted"
+    assert row.areas_of_focus == []
+    row = _get(client, ccso, reverse("csoprogram:program_review")).context["rows"][0]
+    assert row.plan_status == "draft"
+
+
+def test_filters_keep_only_matching_departments(client, ccso, dept_fleet, dept_streets):
+    full_department(dept_fleet, red=True)
+    plan(dept_streets, status="draft")
+    url = reverse("csoprogram:program_review")
+    names = lambda r: [x.department.slug for x in r.context["rows"]]  # noqa: E731
+    assert names(_get(client, ccso, url, red="on")) == ["fleet"]
+    assert names(_get(client, ccso, url, overdue="on")) == ["fleet"]
+    assert names(_get(client, ccso, url, stage="plan_drafting")) == ["streets"]
+    assert names(_get(client, ccso, url, sort="red")) == ["fleet", "streets"]
+
+
+def test_department_people_get_403_on_the_program_review(client, cso_fleet, head_fleet):
+    for user in (cso_fleet, head_fleet):
+        assert _get(client, user, reverse("csoprogram:program_review")).status_code == 403
+        assert _get(client, user, reverse("csoprogram:program_review_csv")).status_code == 403
+
+
+def test_csv_export_has_a_row_per_department_and_cannot_run_formulas(client, ccso, dept_fleet):
+    full_department(dept_fleet)
+    dept_fleet.name = '=HYPERLINK("http://evil")'
+    dept_fleet.save()
+    response = _get(client, ccso, reverse("csoprogram:program_review_csv"))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0][0] == "Department" and "Needs attention" in rows[0]
+    assert rows[1][0].startswith("'=")
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def _count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_program_pages_run_the_same_number_of_queries_for_10_and_100_departments(client, ccso):
+    client.force_login(ccso)
+    urls = [
+        reverse("csoprogram:program_review"),
+        reverse("csoprogram:program_review_csv"),
+        reverse("csoprogram:outcomes_dashboard"),
+        reverse("csoprogram:outcomes_presentation"),
+        reverse("public:index"),
+    ]
+    from csoprogram.models import ProgramMeeting
+
+    meeting = ProgramMeeting.objects.create(kind="program_update", date=timezone.localdate())
+    urls.append(reverse("csoprogram:meeting_detail", args=[meeting.pk]))
+    for order, d in enumerate(many_departments(10), start=1):
+        meeting.agenda.create(department=d, order=order)
+    at_10 = [_count_queries(client, u) for u in urls]
+    for i in range(10, 100):
+        d = full_department(name=f"More {i:03d}", slug=f"more-{i:03d}", red=i % 4 == 0)
+        meeting.agenda.create(department=d, order=i + 1)
+    at_110 = [_count_queries(client, u) for u in urls]
+    assert at_10 == at_110, list(zip(urls, at_10, at_110, strict=True))
+
+
+def test_column_headings_sort_and_keep_the_filters(client, ccso, dept_fleet, dept_streets):
+    full_department(dept_streets, red=True)
+    plan(dept_fleet, status="draft")
+    response = _get(client, ccso, reverse("csoprogram:program_review"), stage="", sort="red")
+    assert [r.department.slug for r in response.context["rows"]] == ["streets", "fleet"]
+    html = response.content.decode()
+    assert 'aria-sort="descending"' in html
+    assert "?stage=&amp;sort=freshness" in html
+
+
+def test_next_meeting_shows_whether_its_review_packet_is_ready(client, ccso, dept_fleet):
+    from metrics.models import PhillyStatMeeting, ReviewPacket
+
+    full_department(dept_fleet)
+    upcoming = PhillyStatMeeting.objects.filter(date__gte=timezone.localdate()).get()
+    row = _get(client, ccso, reverse("csoprogram:program_review")).context["rows"][0]
+    assert row.next_meeting == upcoming and not row.packet_ready
+    ReviewPacket.objects.create(
+        kind="department", meeting=upcoming, department=dept_fleet, title="Packet", status="ready"
+    )
+    row = _get(client, ccso, reverse("csoprogram:program_review")).context["rows"][0]
+    assert row.packet_ready

@@ -1,0 +1,184 @@
+"""Access policy for the program pages (/program/) and the public pages
+(/public/), see tests/policy.py."""
+
+import datetime
+
+from csoprogram.models import DepartmentPublication, ProgramMeeting, ProgramMeetingDepartment
+from metrics import fiscal
+from tests.metrics.factories import MetricFactory, add_value
+from tests.plans.builders import plan
+from tests.policy import LOGIN, PERSONAS, Rule, department_object, program_page, same_for_all
+
+
+def _program_wide_only(status_ccso=200, status_mdo=200, others=403) -> dict:
+    expect = dict.fromkeys(PERSONAS, others)
+    expect.update(anonymous=LOGIN, ccso=status_ccso, mdo=status_mdo)
+    return expect
+
+
+def _everyone(status: int) -> dict:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def department_slug(dept, world):
+    return {"slug": dept.slug}
+
+
+def program_meeting(dept, world):
+    meeting = ProgramMeeting.objects.create(
+        kind=ProgramMeeting.Kind.OUTCOMES_SESSION, date=datetime.date(2026, 10, 6)
+    )
+    ProgramMeetingDepartment.objects.create(meeting=meeting, department=dept, order=1)
+    return {"pk": meeting.pk}
+
+
+def program_meeting_entry(dept, world):
+    kwargs = program_meeting(dept, world)
+    entry = ProgramMeetingDepartment.objects.get(meeting_id=kwargs["pk"])
+    return {"pk": kwargs["pk"], "entry_pk": entry.pk}
+
+
+def _published(dept):
+    p = plan(dept, status="approved")
+    metric = MetricFactory(department=dept, area_of_focus=p.areas_of_focus.first())
+    add_value(metric, fiscal.last_completed_quarter().start, 22)
+    pub = DepartmentPublication.objects.create(
+        department=dept, status=DepartmentPublication.Status.PUBLISHED
+    )
+    pub.metrics.add(metric)
+    return metric
+
+
+def published_department(dept, world):
+    _published(dept)
+    return {"slug": dept.slug}
+
+
+def unpublished_department(dept, world):
+    # An approved plan, but publishing was only requested, never approved.
+    plan(dept, status="approved")
+    DepartmentPublication.objects.create(department=dept)
+    return {"slug": dept.slug}
+
+
+def published_metric(dept, world):
+    return {"slug": dept.slug, "pk": _published(dept).pk}
+
+
+def unpublished_metric(dept, world):
+    _published(dept)
+    other = MetricFactory(department=dept)  # a metric the department did not choose
+    add_value(other, fiscal.last_completed_quarter().start, 22)
+    return {"slug": dept.slug, "pk": other.pk}
+
+
+OBJECTS = {
+    "program_department": department_slug,
+    "program_meeting": program_meeting,
+    "program_meeting_entry": program_meeting_entry,
+    "program_published_department": published_department,
+    "program_unpublished_department": unpublished_department,
+    "program_published_metric": published_metric,
+    "program_unpublished_metric": unpublished_metric,
+}
+
+ALL = ("cso", "head", "analyst", "ccso", "mdo")
+
+
+def _meeting_data(objects):
+    return {
+        "kind": "program_update",
+        "date": "2026-12-01",
+        "departments": [objects["department"].pk],
+    }
+
+
+def _action_item_data(objects):
+    return {"what": "Share the intake script", "owner": "CCSO", "due": "2027-01-15"}
+
+
+RULES = [
+    program_page("csoprogram:program_review"),
+    program_page("csoprogram:program_review_csv"),
+    same_for_all("csoprogram:outcomes_dashboard"),
+    same_for_all("csoprogram:outcomes_presentation"),
+    program_page("csoprogram:meeting_list"),
+    program_page("csoprogram:meeting_create", allowed=("ccso",)),
+    Rule(
+        "csoprogram:meeting_create",
+        _program_wide_only(status_ccso=302, status_mdo=403),
+        method="post",
+        data=_meeting_data,
+    ),
+    Rule(
+        "csoprogram:meeting_detail",
+        _program_wide_only(),
+        _program_wide_only(),
+        obj="program_meeting",
+    ),
+    Rule(
+        "csoprogram:meeting_move",
+        _program_wide_only(status_ccso=302, status_mdo=403),
+        _program_wide_only(status_ccso=302, status_mdo=403),
+        obj="program_meeting_entry",
+        method="post",
+        data={"direction": "down"},
+    ),
+    Rule(
+        "csoprogram:action_item_add",
+        _program_wide_only(status_ccso=302, status_mdo=403),
+        _program_wide_only(status_ccso=302, status_mdo=403),
+        obj="program_meeting",
+        method="post",
+        data=_action_item_data,
+    ),
+    department_object("csoprogram:freshness", "program_department", allowed=ALL),
+    department_object("csoprogram:publication", "program_department", allowed=ALL),
+    department_object(
+        "csoprogram:publication",
+        "program_department",
+        allowed=("cso",),
+        ok=302,
+        method="post",
+        data={},
+    ),
+    department_object(
+        "csoprogram:publication_approve",
+        "program_department",
+        allowed=("ccso",),
+        ok=302,
+        method="post",
+    ),
+    department_object(
+        "csoprogram:publication_withdraw",
+        "program_department",
+        allowed=("cso", "ccso"),
+        ok=302,
+        method="post",
+    ),
+    same_for_all("public:index", anonymous=200),
+    Rule(
+        "public:department",
+        _everyone(200),
+        _everyone(200),
+        obj="program_published_department",
+    ),
+    Rule(
+        "public:department",
+        _everyone(404),
+        _everyone(404),
+        obj="program_unpublished_department",
+    ),
+    Rule(
+        "public:metric_sparkline",
+        _everyone(200),
+        _everyone(200),
+        obj="program_published_metric",
+    ),
+    Rule(
+        "public:metric_sparkline",
+        _everyone(404),
+        _everyone(404),
+        obj="program_unpublished_metric",
+    ),
+]
