@@ -1,0 +1,323 @@
+"""Writes about focus groups: the program's rules for sessions, feedback and
+themes live here. Callers check who may act (focusgroups.permissions); these
+functions check what may happen."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from departments import roles
+from departments.models import Department
+
+from .models import Audience, CustomerType, FeedbackItem, FocusGroupSession, Theme
+from .selectors import themes_usable_by
+
+SESSION_FIELDS = (
+    "held_on",
+    "audience",
+    "status",
+    "participants",
+    "location",
+    "facilitator",
+    "notes",
+)
+
+
+# Sessions -------------------------------------------------------------------
+
+
+def _check_session(*, department: Department, held_on: date, status: str, facilitator) -> None:
+    errors = {}
+    if status == FocusGroupSession.Status.HELD and held_on > timezone.localdate():
+        errors["held_on"] = "A session that was held cannot be dated in the future."
+    if facilitator is not None and not roles.is_cso(facilitator, department):
+        errors["facilitator"] = "The facilitator must be a CSO of the department."
+    if errors:
+        raise ValidationError(errors)
+
+
+def session_create(
+    *,
+    department: Department,
+    created_by,
+    held_on: date,
+    audience: str,
+    status: str = FocusGroupSession.Status.PLANNED,
+    participants: int = 0,
+    location: str = "",
+    facilitator=None,
+    notes: str = "",
+) -> FocusGroupSession:
+    _check_session(department=department, held_on=held_on, status=status, facilitator=facilitator)
+    return FocusGroupSession.objects.create(
+        department=department,
+        created_by=created_by,
+        held_on=held_on,
+        audience=audience,
+        status=status,
+        participants=participants,
+        location=location.strip(),
+        facilitator=facilitator,
+        notes=notes.strip(),
+    )
+
+
+def session_update(*, session: FocusGroupSession, **changes) -> FocusGroupSession:
+    unknown = set(changes) - set(SESSION_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown session fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(session, name, value.strip() if isinstance(value, str) else value)
+    _check_session(
+        department=session.department,
+        held_on=session.held_on,
+        status=session.status,
+        facilitator=session.facilitator,
+    )
+    if session.status != FocusGroupSession.Status.HELD and session.feedback_items.exists():
+        raise ValidationError(
+            {"status": "This session has feedback, so it was held. Remove the feedback first."}
+        )
+    session.save(update_fields=[*changes, "updated_at"])
+    return session
+
+
+def session_delete(*, session: FocusGroupSession) -> int:
+    """Delete the session and its feedback; returns how many feedback items went."""
+    with transaction.atomic():
+        removed = session.feedback_items.count()
+        session.delete()
+    return removed
+
+
+# Feedback -------------------------------------------------------------------
+
+
+def default_customer_type(session: FocusGroupSession) -> str | None:
+    """A session's audience decides where its feedback came from, unless mixed."""
+    return {
+        Audience.INTERNAL: CustomerType.INTERNAL,
+        Audience.EXTERNAL: CustomerType.EXTERNAL,
+    }.get(session.audience)
+
+
+def _clean_feedback(*, department: Department, text: str, themes) -> tuple[str, list[Theme]]:
+    errors = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = "Write what the customer said."
+    themes = list(themes or [])
+    usable = set(
+        themes_usable_by(department=department)
+        .filter(pk__in=[t.pk for t in themes])
+        .values_list("pk", flat=True)
+    )
+    if any(t.pk not in usable for t in themes):
+        errors["themes"] = "Choose accepted themes or your department's proposed ones."
+    if errors:
+        raise ValidationError(errors)
+    return text, themes
+
+
+def feedback_create(
+    *,
+    session: FocusGroupSession,
+    created_by,
+    text: str,
+    sentiment: str,
+    customer_type: str,
+    themes=(),
+    possible_solution: str = "",
+    shared_with_csos: bool = False,
+) -> FeedbackItem:
+    if session.status != FocusGroupSession.Status.HELD:
+        raise ValidationError("Feedback is recorded on a session that was held.")
+    text, themes = _clean_feedback(department=session.department, text=text, themes=themes)
+    with transaction.atomic():
+        item = FeedbackItem.objects.create(
+            session=session,
+            department_id=session.department_id,
+            created_by=created_by,
+            text=text,
+            sentiment=sentiment,
+            customer_type=customer_type,
+            possible_solution=(possible_solution or "").strip(),
+            shared_with_csos=shared_with_csos,
+        )
+        item.themes.set(themes)
+    return item
+
+
+def feedback_update(
+    *,
+    item: FeedbackItem,
+    text: str,
+    sentiment: str,
+    customer_type: str,
+    themes=(),
+    possible_solution: str = "",
+    shared_with_csos: bool = False,
+) -> FeedbackItem:
+    text, themes = _clean_feedback(department=item.department, text=text, themes=themes)
+    item.text = text
+    item.sentiment = sentiment
+    item.customer_type = customer_type
+    item.possible_solution = (possible_solution or "").strip()
+    item.shared_with_csos = shared_with_csos
+    with transaction.atomic():
+        item.save(
+            update_fields=[
+                "text",
+                "sentiment",
+                "customer_type",
+                "possible_solution",
+                "shared_with_csos",
+                "updated_at",
+            ]
+        )
+        item.themes.set(themes)
+    return item
+
+
+def feedback_delete(*, item: FeedbackItem) -> None:
+    item.delete()
+
+
+# Themes ---------------------------------------------------------------------
+
+
+def _check_theme_name(name: str, *, exclude_pk: int | None = None) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise ValidationError({"name": "Give the theme a name."})
+    existing = Theme.objects.annotate(lname=Lower("name")).filter(lname=name.lower())
+    if exclude_pk:
+        existing = existing.exclude(pk=exclude_pk)
+    clash = existing.first()
+    if clash is not None:
+        hint = {
+            Theme.Status.ACCEPTED: "use it",
+            Theme.Status.PROPOSED: "it is waiting for a decision",
+            Theme.Status.REJECTED: "it was rejected",
+            Theme.Status.MERGED: "it was merged into another theme",
+        }[clash.status]
+        raise ValidationError({"name": f"A theme named “{clash.name}” already exists ({hint})."})
+    return name
+
+
+def theme_create(*, name: str, description: str = "", created_by=None) -> Theme:
+    """The CCSO adds a theme to the program-wide list: accepted at once."""
+    name = _check_theme_name(name)
+    return Theme.objects.create(
+        name=name,
+        description=description.strip(),
+        status=Theme.Status.ACCEPTED,
+        decided_by=created_by,
+        decided_at=timezone.now(),
+    )
+
+
+def theme_update(*, theme: Theme, name: str, description: str = "") -> Theme:
+    theme.name = _check_theme_name(name, exclude_pk=theme.pk)
+    theme.description = description.strip()
+    theme.save(update_fields=["name", "description"])
+    return theme
+
+
+def theme_propose(
+    *, department: Department, proposed_by, name: str, description: str = ""
+) -> Theme:
+    """A CSO proposes a theme: usable in their department at once, proposed
+    until the CCSO accepts, merges or rejects it."""
+    name = _check_theme_name(name)
+    return Theme.objects.create(
+        name=name,
+        description=description.strip(),
+        status=Theme.Status.PROPOSED,
+        proposed_by=proposed_by,
+        proposed_for=department,
+    )
+
+
+def _decide(theme: Theme, *, to: str, decided_by, merged_into: Theme | None = None) -> bool:
+    """Compare-and-swap: only one decision is taken on a proposal, even when
+    two requests race. Returns False when someone decided first."""
+    now = timezone.now()
+    changed = Theme.objects.filter(pk=theme.pk, status=Theme.Status.PROPOSED).update(
+        status=to, decided_by=decided_by, decided_at=now, merged_into=merged_into
+    )
+    if changed:
+        theme.status, theme.decided_by, theme.decided_at = to, decided_by, now
+        theme.merged_into = merged_into
+    return bool(changed)
+
+
+def theme_accept(*, theme: Theme, decided_by) -> Theme:
+    if not _decide(theme, to=Theme.Status.ACCEPTED, decided_by=decided_by):
+        raise ValidationError("Only a proposed theme can be accepted.")
+    return theme
+
+
+def theme_reject(*, theme: Theme, decided_by) -> int:
+    """Reject a proposal. Its feedback stays, without this theme (to keep the
+    feedback under a theme, merge instead). Returns how many items lost it."""
+    with transaction.atomic():
+        if not _decide(theme, to=Theme.Status.REJECTED, decided_by=decided_by):
+            raise ValidationError("Only a proposed theme can be rejected.")
+        links = FeedbackItem.themes.through.objects.filter(theme=theme)
+        untagged = links.count()
+        links.delete()
+        for area in theme.areas_of_focus.all():
+            area.themes.remove(theme)
+    return untagged
+
+
+def theme_merge(*, theme: Theme, into: Theme, decided_by) -> int:
+    """Merge a theme into another: every feedback item and area of focus
+    tagged with it is tagged with the target instead, and the theme is marked
+    merged. Works for a proposal and for a duplicate accepted theme. Returns
+    how many feedback items moved."""
+    if into.pk == theme.pk:
+        raise ValidationError({"into": "Choose another theme to merge into."})
+    if into.status != Theme.Status.ACCEPTED:
+        raise ValidationError({"into": "Merge into an accepted theme."})
+    Link = FeedbackItem.themes.through
+    with transaction.atomic():
+        # Lock both rows so a concurrent decision or merge waits for this one.
+        locked = {
+            t.pk: t for t in Theme.objects.select_for_update().filter(pk__in=[theme.pk, into.pk])
+        }
+        if locked[into.pk].status != Theme.Status.ACCEPTED:
+            raise ValidationError({"into": "Merge into an accepted theme."})
+        if locked[theme.pk].status not in (Theme.Status.PROPOSED, Theme.Status.ACCEPTED):
+            raise ValidationError("This theme was already decided.")
+
+        item_ids = list(Link.objects.filter(theme=theme).values_list("feedbackitem_id", flat=True))
+        already = set(
+            Link.objects.filter(theme=into, feedbackitem_id__in=item_ids).values_list(
+                "feedbackitem_id", flat=True
+            )
+        )
+        Link.objects.bulk_create(
+            [Link(feedbackitem_id=i, theme_id=into.pk) for i in item_ids if i not in already]
+        )
+        Link.objects.filter(theme=theme).delete()
+        # Area-of-focus links one by one, so the plan's history records them.
+        for area in theme.areas_of_focus.all():
+            area.themes.add(into)
+            area.themes.remove(theme)
+        # Themes merged into this one earlier now point at the final target.
+        Theme.objects.filter(merged_into=theme).update(merged_into=into)
+
+        now = timezone.now()
+        Theme.objects.filter(pk=theme.pk).update(
+            status=Theme.Status.MERGED, merged_into=into, decided_by=decided_by, decided_at=now
+        )
+        theme.status, theme.merged_into = Theme.Status.MERGED, into
+        theme.decided_by, theme.decided_at = decided_by, now
+    return len(item_ids)

@@ -1,0 +1,482 @@
+"""Focus-group pages. Thin: get the object through a permission helper, let a
+form check the input, call a service, render. htmx requests get partials."""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from departments import roles
+from departments.permissions import department_for_user, require_ccso
+from departments.selectors import departments_visible_to
+
+from . import selectors, services
+from .export import SafeWriter, export_rows
+from .forms import (
+    BoardFilterForm,
+    FeedbackForm,
+    MergeThemeForm,
+    ProposeThemeForm,
+    SessionForm,
+    ThemeForm,
+)
+from .models import FeedbackItem, FocusGroupSession
+from .permissions import (
+    can_edit_focus_groups,
+    feedback_for_user,
+    require_theme_reader,
+    session_for_user,
+    theme_for_user,
+)
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# Sessions -------------------------------------------------------------------
+
+
+@require_GET
+def session_list(request):
+    departments = selectors.session_list_for_user(
+        request.user, department_slug=request.GET.get("department") or None
+    )
+    return render(
+        request,
+        "focusgroups/session_list.html",
+        {
+            "departments": departments,
+            "filtered": bool(request.GET.get("department")),
+            "focus_group_target": settings.FOCUS_GROUP_TARGET,
+            "is_ccso": roles.is_ccso(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_create(request, slug):
+    department = department_for_user(request.user, slug, roles_required=("cso",))
+    if request.method == "POST":
+        form = SessionForm(request.POST, department=department)
+        if form.is_valid():
+            try:
+                session = services.session_create(
+                    department=department, created_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Focus group session saved.")
+                return redirect(session)
+    else:
+        form = SessionForm(
+            department=department,
+            initial={
+                "held_on": timezone.localdate(),
+                "status": FocusGroupSession.Status.HELD,
+                "facilitator": request.user.pk,
+            },
+        )
+    return render(
+        request,
+        "focusgroups/session_form.html",
+        {"form": form, "department": department, "session": None},
+    )
+
+
+def _session_page(request, session, *, form=None, status=200):
+    can_edit = can_edit_focus_groups(request.user, session.department)
+    context = {
+        "session": session,
+        "department": session.department,
+        "items": selectors.session_feedback(session),
+        "can_edit": can_edit,
+    }
+    if can_edit and session.status == FocusGroupSession.Status.HELD:
+        context["form"] = form or FeedbackForm(
+            session=session, initial={"customer_type": services.default_customer_type(session)}
+        )
+        context["propose_form"] = ProposeThemeForm(prefix="propose")
+    return render(request, "focusgroups/session_detail.html", context, status=status)
+
+
+@require_GET
+def session_detail(request, pk):
+    session = session_for_user(request.user, pk)
+    return _session_page(request, session)
+
+
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk):
+    session = session_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        form = SessionForm(request.POST, instance=session, department=session.department)
+        if form.is_valid():
+            # The ModelForm wrote the values onto the instance; the service
+            # checks the rules again and saves.
+            try:
+                services.session_update(session=session, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "Focus group session saved.")
+                return redirect(session)
+        session.refresh_from_db()
+    else:
+        form = SessionForm(instance=session, department=session.department)
+    return render(
+        request,
+        "focusgroups/session_form.html",
+        {"form": form, "department": session.department, "session": session},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def session_delete(request, pk):
+    session = session_for_user(request.user, pk, write=True)
+    if request.method == "POST":
+        department = session.department
+        removed = services.session_delete(session=session)
+        messages.success(
+            request,
+            f"Focus group session deleted, with {removed} "
+            f"feedback item{'s' if removed != 1 else ''}.",
+        )
+        return redirect(f"{reverse('focusgroups:session_list')}?department={department.slug}")
+    return render(
+        request,
+        "focusgroups/session_confirm_delete.html",
+        {
+            "session": session,
+            "department": session.department,
+            "feedback_count": session.feedback_items.count(),
+        },
+    )
+
+
+# Feedback -------------------------------------------------------------------
+
+
+def _feedback_values(form) -> dict:
+    return {k: form.cleaned_data[k] for k in form.fields}
+
+
+@require_POST
+def feedback_add(request, pk):
+    session = session_for_user(request.user, pk, write=True)
+    if session.status != FocusGroupSession.Status.HELD:
+        raise PermissionDenied
+    form = FeedbackForm(request.POST, session=session)
+    item = None
+    if form.is_valid():
+        try:
+            item = services.feedback_create(
+                session=session, created_by=request.user, **_feedback_values(form)
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    if not request.htmx:
+        if item is not None:
+            messages.success(request, "Feedback added.")
+            return redirect(session)
+        return _session_page(request, session, form=form)
+    if item is not None:
+        # A fresh form for the next item. Where the feedback came from and
+        # whether it is shared usually stay the same within one session.
+        form = FeedbackForm(
+            session=session,
+            autofocus=True,
+            initial={
+                "customer_type": item.customer_type,
+                "shared_with_csos": item.shared_with_csos,
+            },
+        )
+        item = FeedbackItem.objects.prefetch_related("themes").get(pk=item.pk)
+    return render(
+        request,
+        "focusgroups/partials/feedback_added.html",
+        {
+            "form": form,
+            "session": session,
+            "item": item,
+            "feedback_count": session.feedback_items.count(),
+        },
+    )
+
+
+def _item_response(request, item, *, focus=False):
+    item = FeedbackItem.objects.prefetch_related("themes").get(pk=item.pk)
+    return render(
+        request,
+        "focusgroups/partials/feedback_item.html",
+        {
+            "item": item,
+            "can_edit": can_edit_focus_groups(request.user, item.department),
+            "focus": focus,
+        },
+    )
+
+
+@require_GET
+def feedback_item(request, pk):
+    item = feedback_for_user(request.user, pk)
+    if not request.htmx:
+        return redirect(f"{item.session.get_absolute_url()}#feedback-{item.pk}")
+    return _item_response(request, item, focus=True)
+
+
+@require_http_methods(["GET", "POST"])
+def feedback_edit(request, pk):
+    item = feedback_for_user(request.user, pk, write=True)
+    session = item.session
+    session.department = item.department
+    prefix = f"item-{item.pk}"
+    if request.method == "POST":
+        form = FeedbackForm(request.POST, session=session, prefix=prefix)
+        if form.is_valid():
+            try:
+                services.feedback_update(item=item, **_feedback_values(form))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                if request.htmx:
+                    return _item_response(request, item, focus=True)
+                messages.success(request, "Feedback saved.")
+                return redirect(f"{session.get_absolute_url()}#feedback-{item.pk}")
+    else:
+        form = FeedbackForm(
+            session=session,
+            prefix=prefix,
+            autofocus=True,
+            initial={
+                "text": item.text,
+                "sentiment": item.sentiment,
+                "customer_type": item.customer_type,
+                "themes": list(item.themes.values_list("pk", flat=True)),
+                "possible_solution": item.possible_solution,
+                "shared_with_csos": item.shared_with_csos,
+            },
+        )
+    template = (
+        "focusgroups/partials/feedback_edit.html"
+        if request.htmx
+        else "focusgroups/feedback_edit_page.html"
+    )
+    return render(request, template, {"form": form, "item": item, "session": session})
+
+
+@require_POST
+def feedback_delete(request, pk):
+    item = feedback_for_user(request.user, pk, write=True)
+    session = item.session
+    services.feedback_delete(item=item)
+    if not request.htmx:
+        messages.success(request, "Feedback removed.")
+        return redirect(session)
+    return render(
+        request,
+        "focusgroups/partials/feedback_removed.html",
+        {"feedback_count": session.feedback_items.count()},
+    )
+
+
+# Themes ---------------------------------------------------------------------
+
+
+@require_GET
+def theme_list(request):
+    require_theme_reader(request.user)
+    is_ccso = roles.is_ccso(request.user)
+    grouped = selectors.theme_list_for_user(request.user)
+    context = {
+        "grouped": grouped,
+        "is_ccso": is_ccso,
+        "create_form": ThemeForm() if is_ccso else None,
+        "propose_departments": departments_visible_to(request.user).filter(
+            pk__in=roles.department_ids_with_role(request.user, "cso")
+        ),
+    }
+    return render(request, "focusgroups/theme_list.html", context)
+
+
+@require_POST
+def theme_create(request):
+    require_ccso(request.user)
+    form = ThemeForm(request.POST)
+    if form.is_valid():
+        try:
+            theme = services.theme_create(created_by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Theme “{theme.name}” added.")
+            return redirect("focusgroups:theme_list")
+    return render(request, "focusgroups/theme_form.html", {"form": form, "theme": None})
+
+
+@require_http_methods(["GET", "POST"])
+def theme_edit(request, pk):
+    theme = theme_for_user(request.user, pk, manage=True)
+    if request.method == "POST":
+        form = ThemeForm(request.POST)
+        if form.is_valid():
+            try:
+                services.theme_update(theme=theme, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"Theme “{theme.name}” saved.")
+                return redirect("focusgroups:theme_list")
+    else:
+        form = ThemeForm(initial={"name": theme.name, "description": theme.description})
+    return render(request, "focusgroups/theme_form.html", {"form": form, "theme": theme})
+
+
+@require_POST
+def theme_propose(request, slug):
+    department = department_for_user(request.user, slug, roles_required=("cso",))
+    form = ProposeThemeForm(request.POST, prefix="propose")
+    theme = None
+    if form.is_valid():
+        try:
+            theme = services.theme_propose(
+                department=department, proposed_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+    if request.htmx:
+        return render(
+            request,
+            "focusgroups/partials/theme_proposed.html",
+            {
+                "form": ProposeThemeForm(prefix="propose") if theme else form,
+                "theme": theme,
+                "department": department,
+            },
+        )
+    if theme is not None:
+        messages.success(request, f"Theme “{theme.name}” proposed. You can use it at once.")
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(_safe_session_url(request) or reverse("focusgroups:theme_list"))
+
+
+def _safe_session_url(request):
+    try:
+        pk = int(request.POST["next_session"])
+    except (KeyError, ValueError):
+        return None
+    return session_for_user(request.user, pk).get_absolute_url()
+
+
+@require_POST
+def theme_accept(request, pk):
+    theme = theme_for_user(request.user, pk, manage=True)
+    try:
+        services.theme_accept(theme=theme, decided_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"Theme “{theme.name}” accepted.")
+    return redirect("focusgroups:theme_list")
+
+
+@require_POST
+def theme_reject(request, pk):
+    theme = theme_for_user(request.user, pk, manage=True)
+    try:
+        untagged = services.theme_reject(theme=theme, decided_by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Theme “{theme.name}” rejected. {untagged} feedback item"
+            f"{'s' if untagged != 1 else ''} kept, without this theme.",
+        )
+    return redirect("focusgroups:theme_list")
+
+
+@require_POST
+def theme_merge(request, pk):
+    theme = theme_for_user(request.user, pk, manage=True)
+    form = MergeThemeForm(request.POST, theme=theme)
+    if not form.is_valid():
+        messages.error(request, "Choose an accepted theme to merge into.")
+        return redirect("focusgroups:theme_list")
+    try:
+        moved = services.theme_merge(
+            theme=theme, into=form.cleaned_data["into"], decided_by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"Theme “{theme.name}” merged into “{theme.merged_into.name}”: "
+            f"{moved} feedback item{'s' if moved != 1 else ''} moved.",
+        )
+    return redirect("focusgroups:theme_list")
+
+
+# Theme board ----------------------------------------------------------------
+
+
+@require_GET
+def theme_board(request):
+    require_theme_reader(request.user)
+    form = BoardFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    board = selectors.theme_board(
+        user=request.user,
+        audience=filters.get("audience") or None,
+        sentiment=filters.get("sentiment") or None,
+        date_from=filters.get("date_from"),
+        date_to=filters.get("date_to"),
+    )
+    count_columns = [("Positive", "Pos."), ("Negative", "Neg."), ("Suggestions", "Sugg.")]
+    return render(
+        request,
+        "focusgroups/theme_board.html",
+        {"board": board, "form": form, "count_columns": count_columns},
+    )
+
+
+# Export ---------------------------------------------------------------------
+
+
+def _csv_response(filename: str, departments) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so spreadsheets read the file as UTF-8
+    writer = SafeWriter(csv.writer(response))
+    for row in export_rows(selectors.sessions_for_export(departments=departments)):
+        writer.writerow(row)
+    return response
+
+
+@require_GET
+def department_export(request, slug):
+    department = department_for_user(request.user, slug)
+    stamp = timezone.localdate().isoformat()
+    return _csv_response(f"focus-groups-{department.slug}-{stamp}.csv", [department])
+
+
+@require_GET
+def export_all(request):
+    require_ccso(request.user)
+    stamp = timezone.localdate().isoformat()
+    return _csv_response(
+        f"focus-groups-all-departments-{stamp}.csv", departments_visible_to(request.user)
+    )
