@@ -1,0 +1,34 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("program-update/", views.program_update, name="program_update"),
+    path("start/<slug:slug>/", views.plan_start, name="plan_start"),
+    path("<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("<int:pk>/submit/", views.plan_submit, name="plan_submit"),
+    path("<int:pk>/endorse/", views.plan_endorse, name="plan_endorse"),
+    path("<int:pk>/request-changes/", views.plan_request_changes, name="plan_request_changes"),
+    path("<int:pk>/approve/", views.plan_approve, name="plan_approve"),
+    path("<int:pk>/comments/", views.plan_comment, name="plan_comment"),
+    path("<int:pk>/history/", views.plan_history, name="plan_history"),
+    path("<int:pk>/areas/new/", views.area_create, name="area_create"),
+    path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
+    path(
+        "areas/<int:pk>/confirm-progress/",
+        views.area_confirm_progress,
+        name="area_confirm_progress",
+    ),
+    path("departments/<slug:slug>/change-management/", views.change_record, name="change_record"),
+    path(
+        "departments/<slug:slug>/impediments/new/",
+        views.impediment_create,
+        name="impediment_create",
+    ),
+    path("impediments/<int:pk>/resolve/", views.impediment_resolve, name="impediment_resolve"),
+    path("departments/<slug:slug>/support/new/", views.support_create, name="support_create"),
+    path("departments/<slug:slug>/successes/new/", views.success_create, name="success_create"),
+]

@@ -1,0 +1,138 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from plans import services
+from plans.models import Impediment, LeaderSupport, PlanStatus, Success
+from tests.factories import DepartmentFactory
+from tests.plans import builders
+
+pytestmark = pytest.mark.django_db
+
+
+def test_cso_logs_an_impediment_and_resolves_it_with_history(client, cso_fleet, head_fleet):
+    client.force_login(cso_fleet)
+    response = client.post(
+        reverse("plans:impediment_create", args=["fleet"]),
+        {
+            "kind": "pushback",
+            "description": "Mechanics see the survey as extra paperwork.",
+            "support_requested": "A word from the Commissioner at the all-hands.",
+            "who_can_help": "Commissioner",
+        },
+    )
+    assert response.status_code == 302
+    impediment = Impediment.objects.get()
+    assert (impediment.status, impediment.created_by) == ("open", cso_fleet)
+
+    client.force_login(head_fleet)
+    client.post(
+        reverse("plans:impediment_resolve", args=[impediment.pk]),
+        {"resolution": "The Commissioner spoke at the all-hands."},
+    )
+    impediment.refresh_from_db()
+    assert (impediment.status, impediment.resolved_by) == ("resolved", head_fleet)
+    history = list(impediment.history.order_by("history_date", "history_id"))
+    assert [(h.status, h.history_user) for h in history] == [
+        ("open", cso_fleet),
+        ("resolved", head_fleet),
+    ]
+    with pytest.raises(services.PlanRuleError, match="already resolved"):
+        services.impediment_resolve(impediment=impediment, user=head_fleet, resolution="again")
+
+
+def test_resolving_needs_a_resolution(cso_fleet, dept_fleet):
+    impediment = builders.impediment(dept_fleet)
+    with pytest.raises(services.PlanRuleError, match="says how it was resolved"):
+        services.impediment_resolve(impediment=impediment, user=cso_fleet, resolution="")
+
+
+def test_leaders_record_support_and_people_record_successes(
+    client, head_fleet, ccso, md_office, analyst_fleet, dept_fleet
+):
+    impediment = builders.impediment(dept_fleet)
+    client.force_login(ccso)
+    client.post(
+        reverse("plans:support_create", args=["fleet"]),
+        {"description": "Found budget for a second clerk.", "impediment": impediment.pk},
+    )
+    support = LeaderSupport.objects.get()
+    assert (support.given_by, support.impediment) == (ccso, impediment)
+    client.force_login(head_fleet)
+    client.post(
+        reverse("plans:success_create", args=["fleet"]),
+        {"title": "Same-day tire service", "happened_on": "2026-10-05"},
+    )
+    assert Success.objects.get().recorded_by == head_fleet
+    # The MDO and the analyst read; they write nothing here.
+    for user in (md_office, analyst_fleet):
+        client.force_login(user)
+        page = client.get(reverse("plans:change_record", args=["fleet"])).content.decode()
+        assert "Found budget for a second clerk." in page
+        assert "Same-day tire service" in page
+        assert "Log impediment" not in page
+        assert (
+            client.post(reverse("plans:success_create", args=["fleet"]), {"title": "x"}).status_code
+            == 403
+        )
+
+
+def test_program_update_lists_stage_open_impediments_and_recent_successes(client, ccso, dept_fleet):
+    builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    builders.impediment(dept_fleet, description="Open one: phones ring out.")
+    builders.impediment(
+        dept_fleet, description="Old one: forms lost.", status="resolved", resolution="Scanned."
+    )
+    today = timezone.localdate()
+    Success.objects.create(department=dept_fleet, title="Recent win", happened_on=today)
+    Success.objects.create(
+        department=dept_fleet, title="Ancient win", happened_on=today - datetime.timedelta(days=400)
+    )
+    client.force_login(ccso)
+    page = client.get(reverse("plans:program_update")).content.decode()
+    assert "Plan submitted" in page
+    assert "Open one: phones ring out." in page
+    assert "Old one: forms lost." not in page
+    assert "Recent win" in page
+    assert "Ancient win" not in page
+
+
+def _program_update_queries(client, count):
+    existing = DepartmentFactory._meta.model.objects.count()
+    for i in range(existing, count):
+        dept = DepartmentFactory(name=f"Department {i:03}", slug=f"d{i:03}")
+        builders.plan(dept, status=PlanStatus.APPROVED if i % 2 else PlanStatus.SUBMITTED)
+        builders.impediment(dept)
+        Success.objects.create(department=dept, title=f"Win {i}", happened_on=timezone.localdate())
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("plans:program_update"))
+    assert response.status_code == 200
+    assert response.content.decode().count("Win ") >= count - 2
+    return len(ctx.captured_queries)
+
+
+def test_program_update_query_count_does_not_grow_with_departments(client, ccso, dept_fleet):
+    client.force_login(ccso)
+    at_5 = _program_update_queries(client, 5)
+    at_50 = _program_update_queries(client, 50)
+    print(f"program update queries: {at_5} at 5 departments, {at_50} at 50")
+    assert at_5 == at_50
+    assert at_50 <= 12
+
+
+def test_plan_list_query_count_does_not_grow_with_departments(client, ccso, dept_fleet):
+    client.force_login(ccso)
+
+    def queries(count):
+        existing = DepartmentFactory._meta.model.objects.count()
+        for i in range(existing, count):
+            builders.plan(DepartmentFactory(name=f"Dept {i:03}", slug=f"p{i:03}"))
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("plans:plan_list"))
+        return len(ctx.captured_queries)
+
+    assert queries(5) == queries(50)

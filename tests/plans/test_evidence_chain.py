@@ -1,0 +1,76 @@
+"""Customer voice → area of focus → metric → values, on the plan page, and the
+year-two rule reading real metric values."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from plans import services
+from tests.plans import builders
+
+pytestmark = pytest.mark.django_db
+
+metrics_models = pytest.importorskip("metrics.models")
+
+
+def _metric(area, *, baseline, latest, direction="lower", suffix=""):
+    metric = metrics_models.Metric.objects.create(
+        department=area.department,
+        area_of_focus=area,
+        code=f"m-{area.pk}-{baseline}",
+        name=f"Days to return a vehicle{suffix}",
+        definition="Calendar days from drop-off to pickup.",
+        unit="days",
+        direction=direction,
+        baseline_value=baseline,
+        target_value=5,
+    )
+    if latest is not None:
+        metrics_models.MetricValue.objects.create(
+            metric=metric, period_start=datetime.date(2026, 7, 1), value=latest, status="amber"
+        )
+    return metric
+
+
+def test_plan_page_shows_each_area_with_its_metrics_and_latest_values(
+    client, cso_fleet, dept_fleet
+):
+    plan = builders.plan(dept_fleet)
+    area = plan.areas_of_focus.get()
+    _metric(area, baseline=9, latest=7)
+    client.force_login(cso_fleet)
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "Customer service metrics and latest values" in page
+    assert "Days to return a vehicle</a>: baseline 9, target 5 days; latest 7 (Jul 2026)" in page
+    assert "Near target" in page
+
+
+def test_plan_page_query_count_does_not_grow_with_areas_and_metrics(client, cso_fleet, dept_fleet):
+    plan = builders.plan(dept_fleet)
+    client.force_login(cso_fleet)
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(plan.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    _metric(plan.areas_of_focus.get(), baseline=9, latest=7)
+    one = queries()
+    for i in range(4):
+        area = builders.area(plan, title=f"Planned {i}", status="planned")
+        _metric(area, baseline=10 + i, latest=8, suffix=f" ({i})")
+        builders.feedback(dept_fleet, f"Quote {i}", themes=[builders.theme("Timeliness")])
+    assert queries() == one
+
+
+def test_year_two_is_allowed_once_a_year_one_metric_moved_toward_its_target(cso_fleet, dept_fleet):
+    plan = builders.plan(dept_fleet)
+    year_one = plan.areas_of_focus.get()
+    _metric(year_one, baseline=9, latest=None)
+    with pytest.raises(services.PlanRuleError, match="shown progress"):
+        services.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
+    _metric(year_one, baseline=10, latest=8, suffix=" (2)")
+    area = services.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
+    assert area.year == 2
