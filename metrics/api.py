@@ -1,0 +1,170 @@
+"""The JSON API: read departments, plans, areas of focus, metrics and values;
+analysts create and update values. Same access rules as the pages: querysets
+are scoped to the user, so another department's records answer 404."""
+
+from django.db.models import Prefetch, Q
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.response import Response
+
+from departments import roles
+from departments.selectors import departments_visible_to, departments_with_stage
+from plans.models import AreaOfFocus, CustomerServicePlan
+
+from .models import MetricValue
+from .selectors import metrics_visible_to
+from .serializers import (
+    AreaOfFocusSerializer,
+    DepartmentSerializer,
+    MetricSerializer,
+    MetricValueSerializer,
+    PlanSerializer,
+)
+
+BAD_REQUEST = OpenApiResponse(description="Invalid input: field name -> list of errors.")
+FORBIDDEN = OpenApiResponse(description="Not signed in, or not allowed to do this.")
+NOT_FOUND = OpenApiResponse(description="No such record, or one of another department.")
+READ_ERRORS = {403: FORBIDDEN, 404: NOT_FOUND}
+DEPARTMENT_FILTER = OpenApiParameter("department", int, description="Only this department (id).")
+METRIC_FILTER = OpenApiParameter("metric", int, description="Only this metric (id).")
+
+
+def _int_param(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise serializers.ValidationError({name: "A whole number is required."}) from None
+    if not 0 < value < 2**63:
+        raise serializers.ValidationError({name: "Out of range."})
+    return value
+
+
+def plans_visible_to(user):
+    """Plans of the user's departments; the CCSO sees all; the MDO also sees
+    every plan that was ever submitted, never a draft that was not."""
+    qs = CustomerServicePlan.objects.filter(department__active=True)
+    if roles.is_ccso(user):
+        return qs
+    mine = Q(department_id__in=roles.department_ids_with_role(user))
+    if roles.is_mdo(user):
+        return qs.filter(mine | Q(ever_submitted=True))
+    return qs.filter(mine)
+
+
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DepartmentSerializer
+
+    def get_queryset(self):
+        return departments_with_stage(departments_visible_to(self.request.user)).order_by("name")
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PlanSerializer
+
+    @extend_schema(parameters=[DEPARTMENT_FILTER])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = (
+            plans_visible_to(self.request.user)
+            .prefetch_related(
+                Prefetch("areas_of_focus", queryset=AreaOfFocus.objects.order_by("year", "pk"))
+            )
+            .order_by("department__name", "-program_year")
+        )
+        department = _int_param(self.request, "department") if self.action == "list" else None
+        return qs.filter(department_id=department) if department else qs
+
+
+class AreaOfFocusViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AreaOfFocusSerializer
+
+    @extend_schema(parameters=[DEPARTMENT_FILTER])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = AreaOfFocus.objects.filter(plan__in=plans_visible_to(self.request.user)).order_by(
+            "department__name", "year", "pk"
+        )
+        department = _int_param(self.request, "department") if self.action == "list" else None
+        return qs.filter(department_id=department) if department else qs
+
+
+class MetricViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = MetricSerializer
+
+    @extend_schema(parameters=[DEPARTMENT_FILTER])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def get_queryset(self):
+        qs = metrics_visible_to(self.request.user).order_by("department__name", "name")
+        department = _int_param(self.request, "department") if self.action == "list" else None
+        return qs.filter(department_id=department) if department else qs
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[METRIC_FILTER, DEPARTMENT_FILTER]),
+    retrieve=extend_schema(responses={200: MetricValueSerializer, **READ_ERRORS}),
+    create=extend_schema(
+        description="Record a value. A period that already has a value is updated "
+        "(200); changing it needs `reason`. Only the department's PhillyStat analysts.",
+        responses={
+            201: MetricValueSerializer,
+            200: MetricValueSerializer,
+            400: BAD_REQUEST,
+            403: FORBIDDEN,
+        },
+    ),
+    update=extend_schema(responses={200: MetricValueSerializer, 400: BAD_REQUEST, **READ_ERRORS}),
+    partial_update=extend_schema(
+        responses={200: MetricValueSerializer, 400: BAD_REQUEST, **READ_ERRORS}
+    ),
+)
+class MetricValueViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = MetricValueSerializer
+
+    def get_queryset(self):
+        qs = (
+            MetricValue.objects.filter(
+                metric__department__in=departments_visible_to(self.request.user)
+            )
+            .select_related("metric")
+            .order_by("metric_id", "period_start")
+        )
+        if self.action == "list":
+            metric = _int_param(self.request, "metric")
+            department = _int_param(self.request, "department")
+            if metric:
+                qs = qs.filter(metric_id=metric)
+            if department:
+                qs = qs.filter(metric__department_id=department)
+        return qs
+
+    def get_serializer(self, *args, **kwargs):
+        if self.request is not None and self.action in ("create", "update", "partial_update"):
+            kwargs["metrics"] = metrics_visible_to(self.request.user)
+        return super().get_serializer(*args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
+        return Response(serializer.data, status=code)

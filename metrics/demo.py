@@ -1,0 +1,285 @@
+"""Demo customer service metrics, values, PhillyStat meetings, narratives and
+commitments for every approved area of focus. Idempotent: values are computed,
+not random, so a second run finds everything in place and changes nothing."""
+
+import datetime
+from decimal import Decimal
+
+from departments.models import DepartmentRole, User
+from plans.models import AreaOfFocus
+
+from . import fiscal, services
+from .models import Commitment, Metric, PhillyStatMeeting, QuarterlyNarrative, Status
+
+# name, definition, unit, direction, frequency, baseline, target, amber band, data source
+TEMPLATES = [
+    (
+        "Average wait time",
+        "Average minutes from a customer's arrival or call until they are served.",
+        "minutes",
+        "lower",
+        "monthly",
+        "32",
+        "20",
+        "4",
+        "Queue management system",
+    ),
+    (
+        "First-contact resolution",
+        "Share of requests resolved at the first contact, without a transfer or call-back.",
+        "percent",
+        "higher",
+        "monthly",
+        "62",
+        "80",
+        "5",
+        "Case management system",
+    ),
+    (
+        "On-time completion",
+        "Share of service requests completed within the promised service level.",
+        "percent",
+        "higher",
+        "quarterly",
+        "71",
+        "90",
+        "5",
+        "Work order system",
+    ),
+    (
+        "Customer satisfaction score",
+        "Average score (1 to 5) in the post-service survey.",
+        "score",
+        "higher",
+        "quarterly",
+        "3.4",
+        "4.2",
+        "0.3",
+        "Customer survey",
+    ),
+    (
+        "Follow-up within 3 days",
+        "Share of customers who heard back within three working days of their request.",
+        "percent",
+        "higher",
+        "monthly",
+        "55",
+        "85",
+        "10",
+        "Case management system",
+    ),
+]
+
+# Where each metric ends up after six quarters, as a share of its amber band
+# short of the target: below 0 is green, up to 1 amber, above 1 red.
+FINAL_GAP = [Decimal("-0.2"), Decimal("0.6"), Decimal("2.5"), Decimal("0.3")]
+QUARTERS = 6
+ATTENDEES = "CSO, department head, PhillyStat analyst, Chief Customer Service Officer"
+
+
+def _areas(context):
+    areas = context.get("areas_of_focus")
+    if isinstance(areas, dict):  # plans.demo: slug -> areas of the current plan
+        areas = [a for slug in sorted(areas) for a in areas[slug]]
+    if areas:
+        return [a for a in areas if a.plan.status == "approved"]
+    return list(
+        AreaOfFocus.objects.filter(plan__status="approved")
+        .select_related("plan", "department")
+        .order_by("department__name", "year", "pk")
+    )
+
+
+def _analyst(department):
+    return (
+        User.objects.filter(
+            assignments__department=department, assignments__role=DepartmentRole.ANALYST
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _cso(department):
+    return (
+        User.objects.filter(
+            assignments__department=department, assignments__role=DepartmentRole.CSO
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
+def _series(metric, k: int, periods: list) -> list[tuple[datetime.date, Decimal]]:
+    """Values moving from the baseline toward (or short of) the target."""
+    sign = 1 if metric.direction == "higher" else -1
+    final = metric.target_value - sign * FINAL_GAP[k % len(FINAL_GAP)] * metric.amber_band
+    places = Decimal("0.01") if metric.unit == "score" else Decimal("0.1")
+    n = len(periods)
+    result = []
+    for i, start in enumerate(periods):
+        # Most of the movement happens in the first year, as a plan takes hold.
+        share = min(Decimal(1), Decimal(i + 1) / (Decimal(n) * Decimal("0.6")))
+        wiggle = Decimal(((i * 37 + k * 11) % 5) - 2) / Decimal(10) * metric.amber_band
+        value = metric.baseline_value + (final - metric.baseline_value) * share
+        if i < n - 1:
+            value += wiggle
+        result.append((start, value.quantize(places)))
+    return result
+
+
+def _metric(area, template, analyst, first_quarter) -> Metric:
+    name, definition, unit, direction, frequency, baseline, target, band, source = template
+    existing = Metric.objects.filter(department=area.department, name=name).first()
+    if existing:
+        return existing
+    return services.metric_create(
+        user=analyst,
+        department=area.department,
+        data={
+            "name": name,
+            "area_of_focus": area,
+            "definition": definition,
+            "unit": unit,
+            "direction": direction,
+            "frequency": frequency,
+            "rollup": "average",
+            "baseline_value": Decimal(baseline),
+            "baseline_period": first_quarter.previous().start,
+            "target_value": Decimal(target),
+            "target_period": first_quarter.start.replace(year=first_quarter.start.year + 3),
+            "amber_band": Decimal(band),
+            "data_source": source,
+            "owner": analyst,
+        },
+    )
+
+
+def _meeting_date(quarter: fiscal.Quarter) -> datetime.date:
+    day = quarter.next().start + datetime.timedelta(days=14)
+    return day + datetime.timedelta(days=(2 - day.weekday()) % 7)
+
+
+def seed(context: dict) -> None:
+    today = fiscal.today()
+    last = fiscal.last_completed_quarter()
+    quarters = [last]
+    for _ in range(QUARTERS - 1):
+        quarters.insert(0, quarters[0].previous())
+    first_quarter = quarters[0]
+    ccso = context.get("ccso")
+
+    by_department: dict = {}
+    for index, area in enumerate(_areas(context)):
+        analyst = _analyst(area.department)
+        if analyst is None:
+            continue
+        count = 2 + (index % 3)  # two to four metrics per area of focus
+        start = index % len(TEMPLATES)
+        templates = [TEMPLATES[(start + j) % len(TEMPLATES)] for j in range(count)]
+        for k, template in enumerate(templates):
+            metric = _metric(area, template, analyst, first_quarter)
+            if metric.area_of_focus_id != area.pk:
+                continue  # the department's other area already has this metric
+            if metric.frequency == fiscal.MONTHLY:
+                periods = [m.start for q in quarters for m in q.months()]
+            else:
+                periods = [q.start for q in quarters]
+            for start_day, value in _series(metric, k, periods):
+                services.value_record(
+                    user=analyst, metric=metric, period_start=start_day, value=value
+                )
+            by_department.setdefault(area.department, []).append(metric)
+
+    for d_index, (department, metrics) in enumerate(
+        sorted(by_department.items(), key=lambda x: (x[0].slug != "fleet", x[0].name))
+    ):
+        analyst, cso = _analyst(department), _cso(department)
+        if d_index == 0 and metrics[0].version == 1:
+            # Show a versioned definition: counted differently from two quarters ago.
+            services.metric_update(
+                user=analyst,
+                metric=metrics[0],
+                data={"definition": metrics[0].definition + " Counted from check-in, not arrival."},
+                effective_from=quarters[-2],
+                change_note="Check-in kiosks now timestamp every visit.",
+            )
+        meetings = []
+        for q_index, q in enumerate([*quarters, last.next()]):
+            meeting_day = _meeting_date(q)
+            if q == last and d_index == 0:
+                # Three days ahead: the worker builds its review packet unasked.
+                meeting_day = today + datetime.timedelta(days=3)
+            elif q == last and d_index == 2:
+                # A week ahead with the narrative still missing: reminders go out.
+                meeting_day = today + datetime.timedelta(days=7)
+            elif q == last and d_index == 1:
+                meeting_day = today + datetime.timedelta(days=9)
+            meeting, _ = PhillyStatMeeting.objects.get_or_create(
+                department=department,
+                fiscal_year=q.fiscal_year,
+                quarter=q.quarter,
+                defaults={
+                    "date": meeting_day,
+                    "analyst": analyst,
+                    "attendees": ATTENDEES,
+                    "scheduled_by": ccso or analyst,
+                },
+            )
+            meetings.append(meeting)
+            # Narratives for every reviewed quarter, except the last one of every
+            # third department (so the stages differ).
+            if q == last.next() or (q == last and d_index % 3 == 2) or cso is None:
+                continue
+            if not QuarterlyNarrative.objects.filter(
+                department=department, fiscal_year=q.fiscal_year, quarter=q.quarter
+            ).exists():
+                report_notes = {}
+                for m in metrics:
+                    if m.values.filter(
+                        period_start__gte=q.start, period_start__lte=q.end, status=Status.RED
+                    ).exists():
+                        report_notes[m.pk] = (
+                            f"{m.name} is behind: staffing gaps during {q.label}; "
+                            "a recovery plan is in the commitments."
+                        )
+                services.narrative_save(
+                    user=cso,
+                    department=department,
+                    quarter=q,
+                    what_changed=(
+                        "Extended counter hours and published service levels on the "
+                        f"department's web page in {q.label}."
+                    ),
+                    impediments="Two vacancies at the front desk; the case system upgrade slipped."
+                    if q_index % 2
+                    else "",
+                    notes=report_notes,
+                )
+            past = meeting.date < today
+            if past and not meeting.commitments.exists():
+                services.commitment_create(
+                    user=analyst,
+                    meeting=meeting,
+                    what=f"Report weekly wait times to the CSO until the {q.next().label} meeting",
+                    owner="PhillyStat analyst",
+                    due=meeting.date + datetime.timedelta(days=30),
+                )
+                services.commitment_create(
+                    user=analyst,
+                    meeting=meeting,
+                    what="Train two more staff on first-contact resolution",
+                    owner="Customer Service Officer",
+                    due=meeting.date + datetime.timedelta(days=60),
+                )
+        # Everything before the last two past meetings is done.
+        past_meetings = [m for m in meetings if m.date < today]
+        for old in past_meetings[:-2]:
+            Commitment.objects.filter(meeting=old, closed_at=None).update(
+                closed_at=datetime.datetime.combine(
+                    old.date + datetime.timedelta(days=40),
+                    datetime.time(12),
+                    tzinfo=datetime.UTC,
+                ),
+                closed_by=analyst,
+            )

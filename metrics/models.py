@@ -1,0 +1,383 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from departments.models import Department
+from plans.models import AreaOfFocus
+
+from . import fiscal
+
+
+class Unit(models.TextChoices):
+    PERCENT = "percent", "%"
+    MINUTES = "minutes", "minutes"
+    DAYS = "days", "days"
+    COUNT = "count", "count"
+    SCORE = "score", "score"
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Higher is better"
+    LOWER = "lower", "Lower is better"
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = fiscal.MONTHLY, "Monthly"
+    QUARTERLY = fiscal.QUARTERLY, "Quarterly"
+
+
+class RollUp(models.TextChoices):
+    SUM = fiscal.ROLLUP_SUM, "Sum of the months"
+    AVERAGE = fiscal.ROLLUP_AVERAGE, "Average of the months"
+    LAST = fiscal.ROLLUP_LAST, "Last month of the quarter"
+
+
+class Status(models.TextChoices):
+    GREEN = "green", "On target"
+    AMBER = "amber", "Near target"
+    RED = "red", "Off target"
+
+
+VALUE_DIGITS = {"max_digits": 14, "decimal_places": 4}
+
+# The fields whose change makes a new version of a metric's definition.
+VERSIONED_FIELDS = (
+    "definition",
+    "unit",
+    "direction",
+    "target_value",
+    "target_period",
+    "amber_band",
+)
+
+
+class Metric(models.Model):
+    """A customer service metric of a department, linked to an area of focus."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="metrics")
+    area_of_focus = models.ForeignKey(
+        AreaOfFocus,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="metrics",
+        verbose_name="Area of focus",
+    )
+    code = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="Short identifier used in CSV files and the API, e.g. fleet-wait-time.",
+    )
+    name = models.CharField(max_length=200)
+    definition = models.TextField(help_text="How the metric is counted.")
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    rollup = models.CharField(
+        "Monthly values roll up by", max_length=10, choices=RollUp.choices, default=RollUp.AVERAGE
+    )
+    baseline_value = models.DecimalField("Baseline", null=True, blank=True, **VALUE_DIGITS)
+    baseline_period = models.DateField("Baseline period", null=True, blank=True)
+    target_value = models.DecimalField("Target", null=True, blank=True, **VALUE_DIGITS)
+    target_period = models.DateField("Target period (reached by)", null=True, blank=True)
+    amber_band = models.DecimalField(
+        "Amber band",
+        default=0,
+        help_text="How far short of the target still counts as amber, in the metric's unit.",
+        **VALUE_DIGITS,
+    )
+    data_source = models.CharField("Data source", max_length=200, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_metrics",
+        verbose_name="Owning analyst",
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    active = models.BooleanField(default=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["department__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "name"], name="unique_metric_name_per_department"
+            ),
+            models.CheckConstraint(condition=Q(amber_band__gte=0), name="amber_band_not_negative"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="metric_version_positive"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("metrics:metric_detail", kwargs={"pk": self.pk})
+
+    @property
+    def baseline_label(self) -> str:
+        return (
+            fiscal.period_label(self.baseline_period, self.frequency)
+            if self.baseline_period
+            else ""
+        )
+
+    @property
+    def target_label(self) -> str:
+        if not self.target_period:
+            return ""
+        return fiscal.period_label(self.target_period, self.frequency)
+
+
+class MetricVersion(models.Model):
+    """A past or present version of a metric's definition. Version n applies to
+    values from `effective_from` (the first day of a fiscal quarter) on."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    effective_from = models.DateField()
+    definition = models.TextField()
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    target_value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
+    target_period = models.DateField(null=True, blank=True)
+    amber_band = models.DecimalField(default=0, **VALUE_DIGITS)
+    change_note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["metric", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "number"], name="unique_metric_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric} v{self.number}"
+
+    @property
+    def effective_label(self) -> str:
+        return fiscal.quarter_of(self.effective_from).label
+
+
+class MetricValue(models.Model):
+    """The value of a metric for one period (a month or a fiscal quarter)."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="values")
+    period_start = models.DateField(help_text="First day of the month or fiscal quarter.")
+    value = models.DecimalField(**VALUE_DIGITS)
+    note = models.TextField(blank=True)
+    # Computed by metrics.status.value_status when the value or the target changes.
+    status = models.CharField(max_length=5, choices=Status.choices, blank=True)
+    definition_version = models.PositiveIntegerField(default=1)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["metric", "period_start"]
+        constraints = [
+            # The program's rule: one value per metric per period.
+            models.UniqueConstraint(
+                fields=["metric", "period_start"], name="one_value_per_metric_period"
+            ),
+        ]
+        indexes = [models.Index(fields=["period_start", "status"])]
+
+    def __str__(self):
+        return f"{self.metric}, {self.period_label}: {self.value}"
+
+    @property
+    def period_label(self) -> str:
+        return fiscal.period_label(self.period_start, self.metric.frequency)
+
+    @property
+    def period_code(self) -> str:
+        return fiscal.period_code(self.period_start, self.metric.frequency)
+
+
+class ValueCorrection(models.Model):
+    """A change to a value already recorded: the old value, who and why stay visible."""
+
+    metric_value = models.ForeignKey(
+        MetricValue, on_delete=models.CASCADE, related_name="corrections"
+    )
+    old_value = models.DecimalField(**VALUE_DIGITS)
+    new_value = models.DecimalField(**VALUE_DIGITS)
+    reason = models.TextField()
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="correction_needs_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.old_value} → {self.new_value}"
+
+
+class StarterMetric(models.Model):
+    """The program's small library of customer-service metrics, copied into departments."""
+
+    name = models.CharField(max_length=200, unique=True)
+    definition = models.TextField()
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    direction = models.CharField(max_length=6, choices=Direction.choices)
+    frequency = models.CharField(
+        max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    rollup = models.CharField(max_length=10, choices=RollUp.choices, default=RollUp.AVERAGE)
+    data_source = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PhillyStatMeeting(models.Model):
+    """The department's PhillyStat meeting about one fiscal quarter's performance."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="phillystat_meetings"
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    attendees = models.TextField(blank=True)
+    analyst = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="phillystat_meetings",
+        verbose_name="PhillyStat analyst",
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "department__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "fiscal_year", "quarter"],
+                name="one_phillystat_meeting_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="meeting_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"PhillyStat meeting, {self.department}, {self.quarter_label}"
+
+    def get_absolute_url(self):
+        return reverse("metrics:meeting_detail", kwargs={"pk": self.pk})
+
+    @property
+    def fiscal_quarter(self) -> fiscal.Quarter:
+        return fiscal.quarter(self.fiscal_year, self.quarter)
+
+    @property
+    def quarter_label(self) -> str:
+        return f"FY{self.fiscal_year} Q{self.quarter}"
+
+
+class QuarterlyNarrative(models.Model):
+    """The CSO's account of a quarter, written before the PhillyStat meeting."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="quarterly_narratives"
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    what_changed = models.TextField("What changed this quarter", blank=True)
+    impediments = models.TextField("Impediments", blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "fiscal_year", "quarter"],
+                name="one_narrative_per_quarter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Quarterly narrative, {self.department}, FY{self.fiscal_year} Q{self.quarter}"
+
+
+class MetricNote(models.Model):
+    """The narrative's note about one metric; required for a red value."""
+
+    narrative = models.ForeignKey(
+        QuarterlyNarrative, on_delete=models.CASCADE, related_name="metric_notes"
+    )
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="narrative_notes")
+    note = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["narrative", "metric"], name="one_note_per_metric"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: {self.note[:40]}"
+
+
+class Commitment(models.Model):
+    """What someone committed to at a PhillyStat meeting; carried forward until closed."""
+
+    meeting = models.ForeignKey(
+        PhillyStatMeeting, on_delete=models.CASCADE, related_name="commitments"
+    )
+    # Denormalised for the department's open commitments across meetings.
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    what = models.TextField("Commitment")
+    owner = models.CharField("Owner", max_length=200)
+    due = models.DateField("Due date")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["department", "closed_at"])]
+
+    def __str__(self):
+        return self.what[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+# Background work (reminders, review packets) keeps its models in their own module.
+from .jobs_models import ReminderDelivery, ReminderKind, ReviewPacket  # noqa: E402,F401

@@ -1,0 +1,38 @@
+from django.urls import path
+
+from . import packet_views, views
+
+app_name = "metrics"
+urlpatterns = [
+    path("", views.metric_list, name="metric_list"),
+    path("library/", views.library, name="library"),
+    path("values/import/", views.value_import, name="value_import"),
+    path("departments/<slug:slug>/new/", views.metric_create, name="metric_create"),
+    path("departments/<slug:slug>/library/", views.library_copy, name="library_copy"),
+    path("departments/<slug:slug>/values/", views.value_grid, name="value_grid"),
+    path(
+        "departments/<slug:slug>/meetings/schedule/",
+        views.meeting_schedule,
+        name="meeting_schedule",
+    ),
+    path("<int:pk>/", views.metric_detail, name="metric_detail"),
+    path("<int:pk>/edit/", views.metric_edit, name="metric_edit"),
+    path("<int:pk>/chart.svg", views.metric_chart, name="metric_chart"),
+    path("<int:pk>/sparkline.svg", views.metric_sparkline, name="metric_sparkline"),
+    path("<int:pk>/values/new/", views.value_create, name="value_create"),
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/narrative/", views.narrative_edit, name="narrative_edit"),
+    path("meetings/<int:pk>/commitments/new/", views.commitment_create, name="commitment_create"),
+    path("meetings/<int:pk>/memo/", views.meeting_memo, name="meeting_memo"),
+    path("commitments/<int:pk>/close/", views.commitment_close, name="commitment_close"),
+    path(
+        "meetings/<int:pk>/packet/", packet_views.meeting_packet_build, name="meeting_packet_build"
+    ),
+    path("packets/", packet_views.packet_list, name="packet_list"),
+    path("packets/outcomes/", packet_views.outcomes_packet_build, name="outcomes_packet_build"),
+    path("packets/<int:pk>/status/", packet_views.packet_status, name="packet_status"),
+    path("packets/<int:pk>/retry/", packet_views.packet_retry, name="packet_retry"),
+    path("packets/<int:pk>/download/", packet_views.packet_download, name="packet_download"),
+]

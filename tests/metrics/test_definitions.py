@@ -1,0 +1,178 @@
+from decimal import Decimal
+
+from django.urls import reverse
+
+from metrics import fiscal, services
+from metrics.models import Metric, MetricVersion, StarterMetric
+from metrics.selectors import metric_value_rows
+from tests.metrics.factories import add_value
+
+
+def test_cso_proposes_a_metric_without_baseline_or_target(
+    client, cso_fleet, dept_fleet, area_fleet
+):
+    client.force_login(cso_fleet)
+    url = reverse("metrics:metric_create", args=["fleet"])
+    page = client.get(url).content.decode()
+    assert "Baseline" not in page and "Target" not in page
+    response = client.post(
+        url,
+        {
+            "name": "Vehicles returned on time",
+            "area_of_focus": area_fleet.pk,
+            "definition": "Share of vehicles returned by the promised date.",
+            "unit": "percent",
+            "direction": "higher",
+            "frequency": "monthly",
+            "rollup": "average",
+            "target_value": "99",  # ignored: only the analyst sets targets
+        },
+    )
+    assert response.status_code == 302
+    metric = Metric.objects.get(name="Vehicles returned on time")
+    assert metric.target_value is None and metric.proposed_by == cso_fleet
+    assert metric.code == "fleet-vehicles-returned-on-time"
+    assert metric.versions.count() == 1
+
+
+def test_analyst_sets_baseline_target_and_band(client, analyst_fleet, wait_time):
+    client.force_login(analyst_fleet)
+    response = client.post(
+        reverse("metrics:metric_edit", args=[wait_time.pk]),
+        {
+            "name": wait_time.name,
+            "definition": wait_time.definition,
+            "unit": "minutes",
+            "direction": "lower",
+            "frequency": "quarterly",
+            "rollup": "average",
+            "baseline_value": "31",
+            "baseline_period": "FY2026 Q1",
+            "target_value": "18",
+            "target_period": "FY2028 Q4",
+            "amber_band": "3",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    wait_time.refresh_from_db()
+    assert (wait_time.baseline_value, wait_time.target_value) == (31, 18)
+    assert wait_time.baseline_period == fiscal.quarter(2026, 1).start
+    assert wait_time.target_label == "FY2028 Q4"
+
+
+def test_changing_the_target_after_values_keeps_the_old_version(analyst_fleet, wait_time, last_q):
+    old = add_value(wait_time, last_q.previous().start, 24)  # amber against target 20
+    new = add_value(wait_time, last_q.start, 24)
+    services.metric_update(
+        user=analyst_fleet,
+        metric=wait_time,
+        data={"target_value": Decimal("25")},
+        effective_from=last_q,
+        change_note="Target agreed with the Managing Director's Office",
+    )
+    assert list(wait_time.versions.values_list("number", "target_value")) == [(1, 20), (2, 25)]
+    old.refresh_from_db()
+    new.refresh_from_db()
+    assert (old.definition_version, old.status) == (1, "amber")
+    assert (new.definition_version, new.status) == (2, "green")
+
+
+def test_the_metric_page_shows_definition_changed_beside_affected_values(
+    client, analyst_fleet, wait_time, last_q
+):
+    add_value(wait_time, last_q.previous().start, 24)
+    add_value(wait_time, last_q.start, 24)
+    services.metric_update(
+        user=analyst_fleet,
+        metric=wait_time,
+        data={"definition": "Minutes from check-in until served."},
+        effective_from=last_q,
+    )
+    client.force_login(analyst_fleet)
+    page = client.get(wait_time.get_absolute_url()).content.decode()
+    assert f"Definition changed in {last_q.label}" in page
+    assert "Definition versions" in page
+    rows = {r.value.period_start: r.definition_changed for r in metric_value_rows(wait_time)}
+    assert rows == {
+        last_q.previous().start: "",
+        last_q.start: f"Definition changed in {last_q.label}",
+    }
+
+
+def test_a_target_set_before_any_value_does_not_make_a_version(analyst_fleet, dept_fleet):
+    metric = services.metric_create(
+        user=analyst_fleet,
+        department=dept_fleet,
+        data={
+            "name": "Satisfaction",
+            "definition": "Survey",
+            "unit": "score",
+            "direction": "higher",
+        },
+    )
+    services.metric_update(user=analyst_fleet, metric=metric, data={"target_value": Decimal(4)})
+    assert MetricVersion.objects.get(metric=metric).target_value == 4
+
+
+def test_the_starter_library_copies_into_a_department(client, cso_fleet, dept_fleet, area_fleet):
+    starters = list(StarterMetric.objects.all())
+    assert len(starters) == 5
+    client.force_login(cso_fleet)
+    response = client.post(
+        reverse("metrics:library_copy", args=["fleet"]),
+        {"fleet-starters": [s.pk for s in starters], "fleet-area_of_focus": area_fleet.pk},
+    )
+    assert response.status_code == 302
+    assert Metric.objects.filter(department=dept_fleet, area_of_focus=area_fleet).count() == 5
+    # Copying again adds nothing twice.
+    client.post(
+        reverse("metrics:library_copy", args=["fleet"]),
+        {"fleet-starters": [s.pk for s in starters]},
+    )
+    assert Metric.objects.filter(department=dept_fleet).count() == 5
+
+
+def test_chart_and_sparkline_are_svg_without_scripts(client, cso_fleet, wait_time, last_q):
+    add_value(wait_time, last_q.previous().start, 40)
+    add_value(wait_time, last_q.start, 19)
+    client.force_login(cso_fleet)
+    for name in ("metrics:metric_chart", "metrics:metric_sparkline"):
+        response = client.get(reverse(name, args=[wait_time.pk]))
+        assert response["Content-Type"] == "image/svg+xml"
+        svg = response.content.decode()
+        assert "<svg" in svg and "<script" not in svg
+    chart = client.get(reverse("metrics:metric_chart", args=[wait_time.pk])).content.decode()
+    assert "#a4161a" in chart and "#1e6b35" in chart  # a red and a green point
+    assert "Target 20" in chart and "Baseline 30" in chart
+
+
+def test_metric_list_query_count_does_not_grow_with_departments(
+    client, django_assert_max_num_queries, ccso
+):
+    from tests.factories import DepartmentFactory
+    from tests.metrics.factories import MetricFactory
+
+    for i in range(6):
+        MetricFactory(department=DepartmentFactory(slug=f"d{i}"))
+    client.force_login(ccso)
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("metrics:metric_list")).status_code == 200
+
+
+def test_department_page_shows_the_metrics_panel(client, analyst_fleet, wait_time, last_q):
+    add_value(wait_time, last_q.start, 40)
+    client.force_login(analyst_fleet)
+    page = client.get(reverse("departments:detail", args=["fleet"])).content.decode()
+    assert "Average wait time" in page and "Off target" in page
+    assert "Enter a quarter&#x27;s values" in page or "Enter a quarter's values" in page
+
+
+def test_a_monthly_metric_page_rolls_its_months_up_by_quarter(
+    client, cso_fleet, resolution, last_q
+):
+    for month, value in zip(last_q.months(), (70, 74, 81), strict=True):
+        add_value(resolution, month.start, value)
+    client.force_login(cso_fleet)
+    page = client.get(resolution.get_absolute_url()).content.decode()
+    assert "By fiscal quarter (average of the months)" in page
+    assert "75%" in page and "3 of 3" in page  # (70 + 74 + 81) / 3 = 75, amber

@@ -1,0 +1,147 @@
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from metrics import fiscal, services
+from metrics.models import Commitment, PhillyStatMeeting
+from tests.metrics.factories import add_value, commitment_for, meeting_for
+
+
+def test_a_year_of_quarterly_meetings_is_scheduled_at_once(client, analyst_fleet, dept_fleet):
+    client.force_login(analyst_fleet)
+    url = reverse("metrics:meeting_schedule", args=["fleet"])
+    page = client.get(url).content.decode()
+    assert "Q4 meeting date" in page
+    response = client.post(
+        url,
+        {
+            "fiscal_year": 2028,
+            "q1": "2027-10-20",
+            "q2": "2028-01-19",
+            "q3": "2028-04-19",
+            "q4": "2028-07-19",
+            "analyst": analyst_fleet.pk,
+        },
+    )
+    assert response.status_code == 302
+    meetings = PhillyStatMeeting.objects.filter(department=dept_fleet, fiscal_year=2028)
+    assert sorted(meetings.values_list("quarter", flat=True)) == [1, 2, 3, 4]
+    # Scheduling again keeps what is there.
+    client.post(url, {"fiscal_year": 2028, "q1": "2027-10-27"})
+    assert meetings.get(quarter=1).date == datetime.date(2027, 10, 20)
+
+
+def test_the_ccso_schedules_and_the_mdo_cannot(ccso, md_office, dept_fleet):
+    services.meetings_schedule_year(
+        user=ccso, department=dept_fleet, fiscal_year=2028, dates={1: datetime.date(2027, 10, 20)}
+    )
+    with pytest.raises(PermissionDenied):
+        services.meetings_schedule_year(
+            user=md_office,
+            department=dept_fleet,
+            fiscal_year=2028,
+            dates={2: datetime.date(2028, 1, 20)},
+        )
+
+
+def test_open_commitments_carry_to_the_next_meeting_until_closed(
+    client, analyst_fleet, dept_fleet, last_q
+):
+    first = meeting_for(dept_fleet, last_q.previous())
+    second = meeting_for(dept_fleet, last_q)
+    commitment = commitment_for(first, what="Publish the queue dashboard")
+    client.force_login(analyst_fleet)
+    assert "Publish the queue dashboard" in client.get(second.get_absolute_url()).content.decode()
+    response = client.post(reverse("metrics:commitment_close", args=[commitment.pk]))
+    assert response.status_code == 302
+    assert (
+        "Publish the queue dashboard" not in client.get(second.get_absolute_url()).content.decode()
+    )
+    # Closing twice records the first closer only.
+    assert not services.commitment_close(user=analyst_fleet, commitment=commitment)
+
+
+def test_analyst_records_a_commitment_and_the_memo_lists_it(
+    client, analyst_fleet, cso_fleet, head_fleet, dept_fleet, wait_time, last_q
+):
+    meeting = meeting_for(dept_fleet, last_q)
+    client.force_login(analyst_fleet)
+    response = client.post(
+        reverse("metrics:commitment_create", args=[meeting.pk]),
+        {"what": "Add a text-message queue", "owner": "Fleet CSO", "due": "2027-01-15"},
+    )
+    assert response.status_code == 302
+    assert Commitment.objects.get().department == dept_fleet
+    for reader in (cso_fleet, head_fleet):
+        client.force_login(reader)
+        memo = client.get(reverse("metrics:meeting_memo", args=[meeting.pk])).content.decode()
+        assert "Add a text-message queue" in memo
+        assert f"Values for {last_q.next().label}" in memo
+        assert wait_time.name in memo
+
+
+def test_the_cso_writes_the_narrative_and_red_metrics_need_a_note(
+    client, cso_fleet, dept_fleet, wait_time, last_q
+):
+    add_value(wait_time, last_q.start, 40)
+    meeting = meeting_for(dept_fleet, last_q)
+    client.force_login(cso_fleet)
+    url = reverse("metrics:narrative_edit", args=[meeting.pk])
+    response = client.post(url, {"what_changed": "New kiosk", "impediments": "Staffing"})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "what_changed": "New kiosk",
+            "impediments": "Staffing",
+            f"note_{wait_time.pk}": "Two clerks on leave",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Complete" in page and "Two clerks on leave" in page and "Staffing" in page
+
+
+def test_the_meeting_page_says_what_is_missing(
+    client, analyst_fleet, dept_fleet, wait_time, last_q
+):
+    meeting = meeting_for(dept_fleet, last_q)
+    client.force_login(analyst_fleet)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert f"Values missing for {last_q.label}" in page
+    assert "Not complete" in page
+
+
+def test_meeting_list_query_count_does_not_grow_with_departments(
+    client, django_assert_max_num_queries, ccso, dept_fleet
+):
+    from tests.factories import DepartmentFactory
+
+    for i in range(6):
+        meeting_for(DepartmentFactory(slug=f"d{i}"), fiscal.last_completed_quarter())
+    client.force_login(ccso)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("metrics:meeting_list")).status_code == 200
+
+
+def test_closing_a_commitment_with_htmx_swaps_its_row(client, analyst_fleet, dept_fleet, last_q):
+    commitment = commitment_for(meeting_for(dept_fleet, last_q))
+    client.force_login(analyst_fleet)
+    response = client.post(
+        reverse("metrics:commitment_close", args=[commitment.pk]), headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith(f'<tr id="commitment-{commitment.pk}">') and "Closed" in html
+
+
+def test_the_close_button_carries_a_csrf_token(client, analyst_fleet, dept_fleet, last_q):
+    meeting = meeting_for(dept_fleet, last_q)
+    commitment_for(meeting)
+    client.force_login(analyst_fleet)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert 'name="csrfmiddlewaretoken" value=""' not in html
+    assert html.count('name="csrfmiddlewaretoken"') >= 2
