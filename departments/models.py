@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.urls import reverse
 
 
@@ -12,12 +13,27 @@ class User(AbstractUser):
         default=True,
         help_text="Reminders always appear under Notifications; untick to stop the e-mails.",
     )
+    # Part of the session hash: raising it (departments.sessions.end_all_sessions,
+    # called at log-out) ends every session of this person on every device.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django keeps the hash of the password in each session and ends the
+        # session when it no longer matches (that is how a password change
+        # ends other sessions); the generation makes log-out do the same.
+        # Django calls this with secret= for each SECRET_KEY_FALLBACKS entry.
+        return salted_hmac(
+            "departments.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
 
 class Department(models.Model):

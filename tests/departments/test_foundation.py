@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from csoprogram.celery import app as celery_app
@@ -169,6 +170,37 @@ def test_an_over_long_username_gets_a_form_error_not_a_server_error(client, db):
     assert response.status_code == 200
     form = response.context["form"]
     assert "at most 150 characters" in " ".join(form.errors["username"])
+
+
+def _logged_in_client(username):
+    other = Client()
+    response = other.post(reverse("login"), {"username": username, "password": TEST_PASSWORD})
+    assert response.status_code == 302
+    assert other.get("/").status_code == 200
+    return other
+
+
+def test_logout_ends_the_persons_sessions_on_other_devices_too(db, cso_fleet, cso_streets):
+    laptop, phone = _logged_in_client("cso_fleet"), _logged_in_client("cso_fleet")
+    colleague = _logged_in_client("cso_streets")
+    laptop.post(reverse("logout"))
+    assert phone.get("/").status_code == 302
+    assert phone.get("/").url.startswith(reverse("login"))
+    assert colleague.get("/").status_code == 200
+    # Logging in again works and starts a fresh session.
+    assert _logged_in_client("cso_fleet").get("/").status_code == 200
+
+
+def test_password_change_ends_other_sessions_but_keeps_this_one(db, cso_fleet):
+    laptop, phone = _logged_in_client("cso_fleet"), _logged_in_client("cso_fleet")
+    new = "Another-horse-battery-42"
+    response = laptop.post(
+        reverse("password_change"),
+        {"old_password": TEST_PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert laptop.get("/").status_code == 200
+    assert phone.get("/").status_code == 302
 
 
 def test_logout_is_post_only_and_ends_the_session(client, cso_fleet):
