@@ -176,3 +176,42 @@ def test_a_monthly_metric_page_rolls_its_months_up_by_quarter(
     page = client.get(resolution.get_absolute_url()).content.decode()
     assert "By fiscal quarter (average of the months)" in page
     assert "75%" in page and "3 of 3" in page  # (70 + 74 + 81) / 3 = 75, amber
+
+
+def test_print_chart_draws_each_value_in_its_status_colour_between_its_lines(wait_time, last_q):
+    import xml.etree.ElementTree as ET
+
+    from metrics import charts, fiscal
+
+    add_value(wait_time, last_q.previous().start, 40)
+    add_value(wait_time, last_q.start, 19)
+    svg = charts.metric_trend_svg(wait_time, list(wait_time.values.all()), for_print=True)
+    root = ET.fromstring(svg)  # well-formed, so WeasyPrint reads it as an image
+    ns = "{http://www.w3.org/2000/svg}"
+    assert not root.findall(f".//{ns}style") and not root.findall(f".//{ns}script")
+    dots = root.findall(f"{ns}circle")
+    assert [d.get("fill") for d in dots] == ["#a4161a", "#1e6b35"]  # 40 red, then 19 green
+    lines = {ln.get("stroke-dasharray"): float(ln.get("y1")) for ln in root.findall(f"{ns}line")}
+    baseline_y, target_y = lines["3,5"], lines["10,5"]
+    red_y, green_y = (float(d.get("cy")) for d in dots)
+    # SVG y grows downwards: 40 above the baseline 30, above the target 20, above 19.
+    assert red_y < baseline_y < target_y < green_y
+    labels = [t.text for t in root.findall(f"{ns}text")]
+    assert fiscal.period_label(last_q.start, wait_time.frequency) in labels
+
+
+def test_print_chart_without_values_says_so():
+    from metrics import charts
+    from metrics.models import Metric
+
+    svg = charts.metric_print_svg(Metric(name="Calls answered"), []).decode()
+    assert "No values yet" in svg
+
+
+def test_nice_ticks_cover_the_range_with_round_steps():
+    from metrics.charts import _nice_ticks
+
+    assert _nice_ticks(19, 40) == [10, 20, 30, 40]
+    assert _nice_ticks(-3, 1200) == [-500, 0, 500, 1000, 1500]
+    assert _nice_ticks(0.2, 0.9) == [0.2, 0.4, 0.6, 0.8, 1.0]
+    assert _nice_ticks(5, 5) == [4, 4.5, 5, 5.5, 6]
