@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.utils.crypto import salted_hmac
 from django.urls import reverse
+from django.utils.crypto import salted_hmac
 
 
 class User(AbstractUser):
