@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate demo clean backup restore loadtest bench
+.PHONY: run test lint install migrate demo clean backup restore loadtest bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,3 +56,7 @@ loadtest: install
 ## bench: program-wide benchmark at 60 and 300 departments (scratch PostgreSQL database)
 bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cso_bench_all} $(BIN)/python benchmarks/run.py
+
+## fuzz: nightly-style fuzzing, 200 fresh random inputs per endpoint (over 10,000 in all; about 30 min)
+fuzz: install
+	FUZZ_EXAMPLES=200 FUZZ_RANDOM=1 $(BIN)/python -m pytest tests/test_fuzz.py $(PYTEST_ARGS)
