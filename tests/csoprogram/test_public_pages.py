@@ -61,8 +61,10 @@ def test_withdrawn_page_answers_404_and_other_pages_still_ask_for_login(
 ):
     full_department(dept_fleet)
     _publish(client, cso_fleet, ccso, dept_fleet, [])
+    ccso.refresh_from_db()  # _publish logged out, which ended every session of the CCSO
     client.force_login(ccso)
-    client.post(reverse("csoprogram:publication_withdraw", args=["fleet"]))
+    response = client.post(reverse("csoprogram:publication_withdraw", args=["fleet"]))
+    assert response.status_code == 302 and not response.url.startswith(reverse("login"))
     client.logout()
     assert client.get(reverse("public:department", args=["fleet"])).status_code == 404
     response = client.get(reverse("csoprogram:outcomes_dashboard"))
