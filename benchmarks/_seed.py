@@ -10,11 +10,12 @@ feedback items each (50); a PhillyStat meeting for the last completed quarter
 department); and a place on one outcomes session's agenda.
 """
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -41,6 +42,35 @@ THEMES = (
     "Follow-up",
 )
 CCSO_USERNAME = "bench-ccso"
+
+
+def quarterly_values(metrics, quarters, *, low: int, spread: int) -> list[MetricValue]:
+    """Unsaved values for every metric and quarter, between low and low + spread,
+    each with the status its metric's target and band give it."""
+    values = []
+    for metric in metrics:
+        for i, q in enumerate(quarters):
+            v = Decimal(low + (i * 3 + metric.pk) % spread)
+            status = value_status(
+                value=v,
+                target=metric.target_value,
+                direction=metric.direction,
+                amber_band=metric.amber_band,
+            )
+            values.append(MetricValue(metric=metric, period_start=q.start, value=v, status=status))
+    return values
+
+
+def replay(statements: list[str]) -> float:
+    """The raw-SQL floor of a request: its statements run on the bare cursor,
+    every row fetched; returns the seconds taken."""
+    with connection.cursor() as cursor:
+        t0 = time.perf_counter()
+        for sql in statements:
+            cursor.execute(sql)
+            if cursor.description:
+                cursor.fetchall()
+        return time.perf_counter() - t0
 
 
 def prefix(size: int) -> str:
@@ -218,24 +248,9 @@ def seed(size: int) -> bool:
             )
             for metric in metrics
         )
-        values = []
-        for metric in metrics:
-            for i, q in enumerate(quarters):
-                v = Decimal(14 + (i * 3 + metric.pk) % 20)
-                values.append(
-                    MetricValue(
-                        metric=metric,
-                        period_start=q.start,
-                        value=v,
-                        status=value_status(
-                            value=v,
-                            target=metric.target_value,
-                            direction=metric.direction,
-                            amber_band=metric.amber_band,
-                        ),
-                    )
-                )
-        MetricValue.objects.bulk_create(values, batch_size=5000)
+        MetricValue.objects.bulk_create(
+            quarterly_values(metrics, quarters, low=14, spread=20), batch_size=5000
+        )
         PhillyStatMeeting.objects.bulk_create(
             PhillyStatMeeting(
                 department=dept,

@@ -10,7 +10,8 @@ without it, a SQLite file under var/), migrates it and seeds the program once (i
 RUNS times: renders /program/outcomes/ as the Managing Director's Office
 through the whole Django stack (middleware, view, templates), and replays the
 exact SQL statements that request ran, straight on the database cursor,
-fetching every row. Prints each run, the medians and their ratio.
+fetching every row. Prints each run, the medians and their ratio (the
+limit of 5 is judged on PostgreSQL; SQLite has no round trips to compare with).
 """
 
 import os
@@ -33,18 +34,19 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
+from benchmarks._seed import quarterly_values, replay  # noqa: E402
 from csoprogram.models import ProgramMeeting, ProgramMeetingDepartment  # noqa: E402
 from departments.models import Department, User  # noqa: E402
 from departments.roles import MDO_GROUP, ensure_program_groups  # noqa: E402
 from focusgroups.models import FeedbackItem, FocusGroupSession, Theme  # noqa: E402
 from metrics import fiscal  # noqa: E402
 from metrics.models import Metric, MetricValue  # noqa: E402
-from metrics.status import value_status  # noqa: E402
 from plans.models import AreaOfFocus, CustomerServicePlan  # noqa: E402
 
 DEPARTMENTS, METRICS, QUARTERS, RUNS = 60, 8, 12, 7
@@ -119,30 +121,9 @@ def seed() -> None:
                 )
                 for m in range(METRICS)
             )
-            values = []
-            for metric in metrics:
-                for i, q in enumerate(quarters):
-                    v = Decimal(18 + (i * 3 + metric.pk) % 15)
-                    values.append(
-                        MetricValue(
-                            metric=metric,
-                            period_start=q.start,
-                            value=v,
-                            status=value_status(
-                                value=v,
-                                target=metric.target_value,
-                                direction=metric.direction,
-                                amber_band=metric.amber_band,
-                            ),
-                        )
-                    )
-            MetricValue.objects.bulk_create(values)
+            MetricValue.objects.bulk_create(quarterly_values(metrics, quarters, low=18, spread=15))
     mdo, _ = User.objects.get_or_create(username=f"{PREFIX}-mdo")
-    mdo.groups.add(
-        *__import__("django.contrib.auth.models", fromlist=["Group"]).Group.objects.filter(
-            name=MDO_GROUP
-        )
-    )
+    mdo.groups.add(*Group.objects.filter(name=MDO_GROUP))
 
 
 def main() -> None:
@@ -170,14 +151,7 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
         statements = [q["sql"] for q in ctx.captured_queries]
         queries = len(statements)
-        # The SQL floor: the same statements, run and fetched on the raw cursor.
-        with connection.cursor() as cursor:
-            t0 = time.perf_counter()
-            for sql in statements:
-                cursor.execute(sql)
-                if cursor.description:
-                    cursor.fetchall()
-            floors.append(time.perf_counter() - t0)
+        floors.append(replay(statements))  # the same statements on the raw cursor
         print(
             f"run {run}: render {renders[-1] * 1000:7.1f} ms   raw SQL {floors[-1] * 1000:7.1f} ms"
             f"   ({queries} queries, {len(response.content) // 1024} KiB)"
@@ -188,6 +162,10 @@ def main() -> None:
         f"median: render {render * 1000:.1f} ms, raw SQL {floor * 1000:.1f} ms, "
         f"ratio {ratio:.2f} (limit {LIMIT:.0f}) -> {'OK' if ratio < LIMIT else 'TOO SLOW'}"
     )
+    if connection.vendor != "postgresql":
+        # SQLite answers in-process, with no round trip: its floor is far lower
+        # than a real server's, so the ratio is not the one the target is about.
+        print("(the limit is for PostgreSQL, as in production; set DATABASE_URL to judge it)")
 
 
 if __name__ == "__main__":

@@ -103,17 +103,6 @@ def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def replay(statements: list[str]) -> float:
-    """The SQL floor: the statements run and fetched on the raw cursor."""
-    with connection.cursor() as cursor:
-        t0 = time.perf_counter()
-        for sql in statements:
-            cursor.execute(sql)
-            if cursor.description:
-                cursor.fetchall()
-        return time.perf_counter() - t0
-
-
 def time_page(client: Client, size: int, name: str, url: str, floor: bool = False) -> None:
     response = client.get(url)  # warm up: templates, connection, caches
     assert response.status_code == 200, (url, response.status_code)
@@ -127,7 +116,7 @@ def time_page(client: Client, size: int, name: str, url: str, floor: bool = Fals
         assert response.status_code == 200, (url, response.status_code)
         queries, size_kib = len(ctx.captured_queries), len(response.content) // 1024
         if floor:
-            floors.append(replay([q["sql"] for q in ctx.captured_queries]))
+            floors.append(_seed.replay([q["sql"] for q in ctx.captured_queries]))
     row = {
         "size": size,
         "what": name,
