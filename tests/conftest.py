@@ -114,11 +114,11 @@ def personas(cso_fleet, cso_streets, head_fleet, analyst_fleet, analyst_streets,
     """Every persona of the access policy, by its policy name."""
     return {
         "anonymous": None,
-        "cso_a": cso_fleet,
-        "cso_b": cso_streets,
-        "head_a": head_fleet,
-        "analyst_a": analyst_fleet,
-        "analyst_b": analyst_streets,
+        "cso_fleet": cso_fleet,
+        "cso_streets": cso_streets,
+        "head_fleet": head_fleet,
+        "analyst_fleet": analyst_fleet,
+        "analyst_streets": analyst_streets,
         "ccso": ccso,
-        "mdo": md_office,
+        "md_office": md_office,
     }

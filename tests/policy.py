@@ -4,8 +4,9 @@ Each app lists its URLs in tests/<app>/policy.py as RULES (and OBJECTS: how to
 make an object of a department for URLs that take one). test_access_policy.py
 checks every rule for every persona and fails when a URL pattern has no rule.
 
-Personas: anonymous, cso_a, cso_b, head_a, analyst_a, analyst_b, ccso, mdo
-(A = Office of Fleet Management, B = Streets Department).
+Personas (the fixtures of tests/conftest.py): anonymous, cso_fleet, cso_streets,
+head_fleet, analyst_fleet, analyst_streets, ccso, md_office (department A is the
+Office of Fleet Management, B the Streets Department).
 """
 
 from __future__ import annotations
@@ -13,15 +14,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-PERSONAS = ("anonymous", "cso_a", "cso_b", "head_a", "analyst_a", "analyst_b", "ccso", "mdo")
+PERSONAS = (
+    "anonymous",
+    "cso_fleet",
+    "cso_streets",
+    "head_fleet",
+    "analyst_fleet",
+    "analyst_streets",
+    "ccso",
+    "md_office",
+)
 DEPARTMENT_ROLES = {
-    "cso_a": "cso",
-    "cso_b": "cso",
-    "head_a": "head",
-    "analyst_a": "analyst",
-    "analyst_b": "analyst",
+    "cso_fleet": "cso",
+    "cso_streets": "cso",
+    "head_fleet": "head",
+    "analyst_fleet": "analyst",
+    "analyst_streets": "analyst",
+    "ccso": "ccso",
+    "md_office": "mdo",
 }
-MEMBERS = {"a": ("cso_a", "head_a", "analyst_a"), "b": ("cso_b", "analyst_b")}
+MEMBERS = {
+    "a": ("cso_fleet", "head_fleet", "analyst_fleet"),
+    "b": ("cso_streets", "analyst_streets"),
+}
 LOGIN = 302  # anonymous users are sent to the login page
 
 
@@ -60,7 +75,7 @@ def program_page(
     cso, head, analyst, ccso, mdo; everyone else gets `others`."""
     expect = {"anonymous": LOGIN}
     for p in PERSONAS[1:]:
-        role = DEPARTMENT_ROLES.get(p, p)
+        role = DEPARTMENT_ROLES[p]
         expect[p] = 200 if role in allowed else others
     return Rule(url_name, expect, method=method, data=data or {})
 
@@ -88,8 +103,8 @@ def department_object(
             result[p] = ok if DEPARTMENT_ROLES[p] in allowed else member_denied
         for p in MEMBERS[other]:
             result[p] = 404
-        for p in ("ccso", "mdo"):
-            result[p] = ok if p in allowed else program_denied
+        for p in ("ccso", "md_office"):
+            result[p] = ok if DEPARTMENT_ROLES[p] in allowed else program_denied
         return result
 
     return Rule(

@@ -12,7 +12,7 @@ from tests.policy import LOGIN, PERSONAS, Rule, department_object, program_page,
 
 def _program_wide_only(status_ccso=200, status_mdo=200, others=403) -> dict:
     expect = dict.fromkeys(PERSONAS, others)
-    expect.update(anonymous=LOGIN, ccso=status_ccso, mdo=status_mdo)
+    expect.update(anonymous=LOGIN, ccso=status_ccso, md_office=status_mdo)
     return expect
 
 

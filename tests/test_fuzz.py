@@ -205,11 +205,11 @@ def _endpoints() -> list[Endpoint]:
             obj="proposed_theme",
             data={"name": "Signage near the depot", "description": "Where to go."},
         ),
-        Endpoint("POST password_change", "password_change", "cso_a", 302, data=_password_data),
+        Endpoint("POST password_change", "password_change", "cso_fleet", 302, data=_password_data),
         Endpoint(
             "PUT api:value-detail",
             "api:value-detail",
-            "analyst_a",
+            "analyst_fleet",
             200,
             obj="api_value",
             method="put",
@@ -219,7 +219,7 @@ def _endpoints() -> list[Endpoint]:
         Endpoint(
             "PATCH api:value-detail",
             "api:value-detail",
-            "analyst_a",
+            "analyst_fleet",
             200,
             obj="api_value",
             method="patch",

@@ -242,13 +242,13 @@ RULES = [
         "api:value-list",
         _api(
             {
-                "cso_a": 403,
-                "cso_b": 400,  # another department's metric is not a choice for them
-                "head_a": 403,
-                "analyst_a": 201,
-                "analyst_b": 400,
+                "cso_fleet": 403,
+                "cso_streets": 400,  # another department's metric is not a choice for them
+                "head_fleet": 403,
+                "analyst_fleet": 201,
+                "analyst_streets": 400,
                 "ccso": 403,
-                "mdo": 403,
+                "md_office": 403,
             }
         ),
         method="post",

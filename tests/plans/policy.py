@@ -82,7 +82,7 @@ def rule(url_name, obj, allowed, *, ok=200, method="get", data=None, mdo=None):
     the plan's state (404 for a plan never submitted)."""
     r = department_object(url_name, obj, allowed=allowed, ok=ok, method=method, data=data or {})
     if mdo is not None:
-        r.expect_a["mdo"] = r.expect_b["mdo"] = mdo
+        r.expect_a["md_office"] = r.expect_b["md_office"] = mdo
     return r
 
 
@@ -93,7 +93,7 @@ RULES = [
     same_for_all("plans:plan_list"),
     Rule(
         "plans:program_update",
-        dict.fromkeys(PERSONAS, 403) | {"anonymous": LOGIN, "ccso": 200, "mdo": 200},
+        dict.fromkeys(PERSONAS, 403) | {"anonymous": LOGIN, "ccso": 200, "md_office": 200},
     ),
     # Starting a plan: the department's CSOs only.
     rule("plans:plan_start", "plans_department", ("cso",), ok=302, method="post"),
@@ -227,7 +227,7 @@ REFUSED_POST_RULES = [
     same_for_all("plans:plan_list", 405, method="post"),
     Rule(
         "plans:program_update",
-        dict.fromkeys(PERSONAS, 403) | {"anonymous": LOGIN, "ccso": 405, "mdo": 405},
+        dict.fromkeys(PERSONAS, 403) | {"anonymous": LOGIN, "ccso": 405, "md_office": 405},
         method="post",
     ),
     rule("plans:plan_detail", "submitted_plan", EVERYONE, ok=405, method="post"),
