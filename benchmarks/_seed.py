@@ -19,11 +19,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from csoprogram.lib import fiscal
 from csoprogram.models import ProgramMeeting, ProgramMeetingDepartment
 from departments.models import Department, DepartmentAssignment, User
 from departments.roles import CCSO_GROUP, ensure_program_groups
 from focusgroups.models import FeedbackItem, FocusGroupSession, Theme
-from metrics import fiscal
 from metrics.models import Metric, MetricValue, MetricVersion, PhillyStatMeeting
 from metrics.status import value_status
 from plans.models import AreaOfFocus, CustomerServicePlan

@@ -25,8 +25,9 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from csoprogram.lib import fiscal  # noqa: E402
 from departments.models import Department, DepartmentAssignment, User  # noqa: E402
-from metrics import fiscal, services  # noqa: E402
+from metrics import imports  # noqa: E402
 from metrics.models import Metric, MetricValue, MetricVersion  # noqa: E402
 
 METRICS, MONTHS, RUNS = 100, 100, 5
@@ -92,7 +93,7 @@ def main():
         for run in range(1, RUNS + 1):
             MetricValue.objects.filter(metric__department=department).delete()
             start = time.perf_counter()
-            result = services.values_import(user=analyst, data=data)
+            result = imports.values_import(user=analyst, data=data)
             elapsed = time.perf_counter() - start
             assert result.ok, result.errors[:5]
             assert MetricValue.objects.filter(metric__department=department).count() == 10_000

@@ -41,11 +41,11 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from benchmarks._seed import quarterly_values, replay  # noqa: E402
+from csoprogram.lib import fiscal  # noqa: E402
 from csoprogram.models import ProgramMeeting, ProgramMeetingDepartment  # noqa: E402
 from departments.models import Department, User  # noqa: E402
 from departments.roles import MDO_GROUP, ensure_program_groups  # noqa: E402
 from focusgroups.models import FeedbackItem, FocusGroupSession, Theme  # noqa: E402
-from metrics import fiscal  # noqa: E402
 from metrics.models import Metric, MetricValue  # noqa: E402
 from plans.models import AreaOfFocus, CustomerServicePlan  # noqa: E402
 

@@ -27,9 +27,9 @@ ensure_database(os.environ["DATABASE_URL"])
 os.environ["MEDIA_ROOT"] = tempfile.mkdtemp(prefix="cso-packets-bench-")
 
 from benchmarks.outcomes_dashboard import seed  # noqa: E402  (sets Django up)
-from metrics import fiscal  # noqa: E402
+from csoprogram.lib import fiscal  # noqa: E402
 from metrics.models import PhillyStatMeeting, ReviewPacket  # noqa: E402
-from metrics.packets import packet_build  # noqa: E402
+from metrics.phillystat.packets import packet_build  # noqa: E402
 
 RUNS = int(os.environ.get("RUNS", "3"))
 

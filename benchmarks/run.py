@@ -29,11 +29,11 @@ What it does:
 3. The outcomes dashboard's raw-SQL floor: the SQL statements the request ran,
    replayed on the raw cursor with every row fetched (as
    benchmarks/outcomes_dashboard.py does), and the page's ratio to it.
-4. The daily reminder scan (metrics.reminders.reminders_scan) with every
+4. The daily reminder scan (metrics.phillystat.reminders.reminders_scan) with every
    department's meeting due (its delivery rows are deleted between runs).
 5. At 60 departments: the CSV import of 10,000 values (benchmarks/import_values.py's
    department and file), one department's review packet and the outcomes
-   packet for all 60 departments (built through metrics.packets.packet_build,
+   packet for all 60 departments (built through metrics.phillystat.packets.packet_build,
    as benchmarks/packets.py does; PDFs go to a temporary MEDIA_ROOT).
 
 Prints one JSON line per figure as it is measured, then a table. Times are
@@ -82,12 +82,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from benchmarks import _seed  # noqa: E402
 from benchmarks.import_values import csv_bytes as import_csv_bytes  # noqa: E402
 from benchmarks.import_values import setup as import_setup  # noqa: E402
+from csoprogram.lib import fiscal  # noqa: E402
 from csoprogram.models import OutboxMessage  # noqa: E402
-from metrics import fiscal, services  # noqa: E402
-from metrics.jobs_models import ReminderDelivery, ReviewPacket  # noqa: E402
+from metrics import imports  # noqa: E402
 from metrics.models import Metric, MetricValue, PhillyStatMeeting  # noqa: E402
-from metrics.packets import packet_build  # noqa: E402
-from metrics.reminders import reminders_scan  # noqa: E402
+from metrics.phillystat.models import ReminderDelivery, ReviewPacket  # noqa: E402
+from metrics.phillystat.packets import packet_build  # noqa: E402
+from metrics.phillystat.reminders import reminders_scan  # noqa: E402
 from plans.models import CustomerServicePlan  # noqa: E402
 
 PERSONA = "Chief Customer Service Officer (program-wide; sees every department)"
@@ -192,7 +193,7 @@ def time_import() -> None:
         for _ in range(RUNS):
             MetricValue.objects.filter(metric__department=department).delete()
             t0 = time.perf_counter()
-            result = services.values_import(user=analyst, data=data)
+            result = imports.values_import(user=analyst, data=data)
             times.append(time.perf_counter() - t0)
             assert result.ok, result.errors[:5]
         assert MetricValue.objects.filter(metric__department=department).count() == rows

@@ -1,7 +1,7 @@
 from departments import roles
 
+from .lib.notifications import notifications_unread_count
 from .navigation import nav_for
-from .notifications import notifications_unread_count
 
 
 def navigation(request):

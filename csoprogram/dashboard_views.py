@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from departments import roles
 from departments.models import Department
 from departments.permissions import department_for_user, require_ccso, require_program_wide
-from departments.selectors import STAGE_KEYS, STAGE_LABELS
 from metrics.models import Metric
 
 from . import dashboards
@@ -28,6 +27,7 @@ from .models import (
     ProgramMeeting,
     ProgramMeetingDepartment,
 )
+from .stage import STAGE_KEYS, STAGE_LABELS
 
 # -- forms ---------------------------------------------------------------------------
 
@@ -401,3 +401,16 @@ def publication_withdraw(request, slug):
     ).update(status=DepartmentPublication.Status.WITHDRAWN)
     messages.success(request, "The public page is withdrawn.")
     return redirect("csoprogram:publication", slug=department.slug)
+
+
+# -- program update (change management) ---------------------------------------------------
+
+
+@require_GET
+def program_update(request):
+    require_program_wide(request.user)
+    return render(
+        request,
+        "csoprogram/program_update.html",
+        {"departments": dashboards.program_update_departments(request.user)},
+    )

@@ -29,24 +29,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
+from csoprogram.lib import fiscal
 from departments import roles
 from departments.models import Department
-from departments.selectors import (
-    STAGE_KEYS,
-    STAGE_LABELS,
-    departments_visible_to,
-    departments_with_stage,
-    with_stage,
-)
+from departments.selectors import departments_visible_to
 from focusgroups.models import Audience, FocusGroupSession
-from metrics import fiscal
 from metrics.models import Commitment, Metric, MetricValue, PhillyStatMeeting, QuarterlyNarrative
 from metrics.selectors import annotate_latest_value
 from metrics.templatetags.metrics_tags import metric_value
 from plans.models import AreaOfFocus, CustomerServicePlan, Impediment, PlanStatus
 
+from .lib.spreadsheet import safe_cell
 from .models import DepartmentPublication, ProgramMeeting, ProgramMeetingDepartment
-from .spreadsheet import safe_cell
+from .stage import STAGE_CHOICES, STAGE_KEYS, departments_with_stage, with_stage  # noqa: F401
 
 STALE_AFTER_DAYS = 60
 RETURNED_PLAN_FLAG_DAYS = 14
@@ -856,7 +851,6 @@ def _short(text: str, limit: int = 180) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-STAGE_CHOICES = [("", "Any stage")] + [(k, STAGE_LABELS[k]) for k in STAGE_KEYS]
 STATUS_CHOICES = [
     ("", "Any metric status"),
     ("red", "A metric off target"),
@@ -1006,3 +1000,37 @@ def published_metric(slug: str, metric_id: int) -> Metric | None:
         department=department,
         pk__in=department.publication.metrics.all(),
     ).first()
+
+
+# -- program update ----------------------------------------------------------------------
+
+RECENT_SUCCESS_DAYS = 180
+
+
+def program_update_departments(user) -> list:
+    """Per department: its stage, open impediments and recent successes, in a
+    fixed number of queries however many departments there are."""
+    from plans.models import LeaderSupport, Success
+
+    since = timezone.localdate() - datetime.timedelta(days=RECENT_SUCCESS_DAYS)
+    qs = departments_with_stage(departments_visible_to(user)).order_by("name")
+    qs = qs.prefetch_related(
+        Prefetch(
+            "impediments",
+            queryset=Impediment.objects.filter(status=Impediment.Status.OPEN).order_by(
+                "-created_at"
+            ),
+            to_attr="open_impediments",
+        ),
+        Prefetch(
+            "successes",
+            queryset=Success.objects.filter(happened_on__gte=since).order_by("-happened_on"),
+            to_attr="recent_successes",
+        ),
+        Prefetch(
+            "leader_support",
+            queryset=LeaderSupport.objects.select_related("given_by").order_by("-created_at"),
+            to_attr="support_given",
+        ),
+    )
+    return with_stage(qs)

@@ -1,9 +1,7 @@
 """Demo program meetings: last Customer Service Week's outcomes session with
 every department presenting, an upcoming program update, and the Office of
 Fleet Management's public page. Idempotent (seeded once, found afterwards).
-
-Runs after the other apps' demo modules (add "csoprogram.demo" at the end of
-DEMO_MODULES in departments/management/commands/seed_demo.py)."""
+Runs after the other apps' demo modules (see the seed_demo command)."""
 
 import datetime
 

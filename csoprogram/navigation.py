@@ -39,7 +39,7 @@ NAV_ITEMS = [
     NavItem("PhillyStat", "metrics:meeting_list", _anyone),
     NavItem("Program review", "csoprogram:program_review", roles.is_program_wide, "Program"),
     NavItem("Outcomes session", "csoprogram:outcomes_dashboard", roles.is_program_wide, "Program"),
-    NavItem("Program update", "plans:program_update", roles.is_program_wide, "Program"),
+    NavItem("Program update", "csoprogram:program_update", roles.is_program_wide, "Program"),
     NavItem("Program meetings", "csoprogram:meeting_list", roles.is_program_wide, "Program"),
     NavItem("Review packets", "metrics:packet_list", roles.is_program_wide, "Program"),
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("review/export.csv", views.program_review_csv, name="program_review_csv"),
     path("outcomes/", views.outcomes_dashboard, name="outcomes_dashboard"),
     path("outcomes/present/", views.outcomes_presentation, name="outcomes_presentation"),
+    path("update/", views.program_update, name="program_update"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -220,6 +220,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # A refused program rule (RuleError) answers 400 naming its field, 409 for a conflict.
+    "EXCEPTION_HANDLER": "metrics.api.errors.api_exception_handler",
     # The browsable API needs inline scripts, which the CSP forbids outside development.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .outbox import outbox_drain
+from .lib.outbox import outbox_drain
 
 
 @shared_task(name="csoprogram.outbox_drain", ignore_result=True)

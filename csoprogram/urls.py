@@ -30,13 +30,13 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
-    path("departments/", include("departments.urls")),
+    path("departments/", include("csoprogram.department_urls")),
     path("focus-groups/", include("focusgroups.urls")),
     path("plans/", include("plans.urls")),
     path("metrics/", include("metrics.urls")),
     path("program/", include("csoprogram.program_urls")),
     path("public/", include("csoprogram.public_urls")),
-    path("api/", include("metrics.api_urls")),
+    path("api/", include("csoprogram.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

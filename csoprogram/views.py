@@ -10,11 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from departments import roles
-from departments.selectors import departments_visible_to, departments_with_stage, with_stage
+from departments.selectors import departments_visible_to
 
 from .forms import ProfileForm
+from .lib.notifications import notifications_for, notifications_mark_read
 from .models import Notification
-from .notifications import notifications_for, notifications_mark_read
+from .stage import departments_with_stage, with_stage
 
 
 def home(request):

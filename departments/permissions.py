@@ -2,7 +2,8 @@
 records do not reveal they exist; known but read-only people get 403."""
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+
+from csoprogram.lib.access import object_for_user
 
 from . import roles
 from .models import Department
@@ -18,15 +19,16 @@ def department_for_user(user, slug: str, *, roles_required: tuple[str, ...] = ()
     roles_required: department roles needed to act (for example ("cso",));
     a user who may see the department but lacks them gets 403.
     """
-    try:
-        department = Department.objects.get(slug=slug, active=True)
-    except Department.DoesNotExist:
-        raise Http404("No such department.") from None
-    if not can_view_department(user, department):
-        raise Http404("No such department.")
-    if roles_required and not roles.has_department_role(user, department, *roles_required):
-        raise PermissionDenied
-    return department
+    return object_for_user(
+        Department.objects.filter(active=True),
+        user,
+        slug=slug,
+        can_view=can_view_department,
+        can_act=(lambda u, d: roles.has_department_role(u, d, *roles_required))
+        if roles_required
+        else None,
+        not_found="No such department.",
+    )
 
 
 def require_ccso(user) -> None:

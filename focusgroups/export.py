@@ -2,8 +2,6 @@
 
 from collections.abc import Iterable
 
-from csoprogram.spreadsheet import FORMULA_TRIGGERS, safe_cell  # noqa: F401 - re-exported
-
 HEADER = [
     "Department",
     "Session date",
@@ -20,16 +18,6 @@ HEADER = [
     "Shared with other CSOs",
     "Recorded at",
 ]
-
-
-class SafeWriter:
-    """Wraps a csv.writer; every cell passes through safe_cell."""
-
-    def __init__(self, writer):
-        self._writer = writer
-
-    def writerow(self, row: Iterable) -> None:
-        self._writer.writerow([safe_cell(v) for v in row])
 
 
 def export_rows(sessions) -> Iterable[list]:

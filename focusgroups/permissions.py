@@ -11,8 +11,8 @@ Who may do what:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
+from csoprogram.lib.access import object_for_user
 from departments import roles
 from departments.permissions import can_view_department
 
@@ -23,30 +23,36 @@ def can_edit_focus_groups(user, department) -> bool:
     return roles.is_cso(user, department)
 
 
+def _can_view(user, record) -> bool:
+    return can_view_department(user, record.department)
+
+
+def _can_edit(user, record) -> bool:
+    return can_edit_focus_groups(user, record.department)
+
+
 def session_for_user(user, pk: int, *, write: bool = False) -> FocusGroupSession:
-    session = (
-        FocusGroupSession.objects.select_related("department", "facilitator")
-        .filter(pk=pk, department__active=True)
-        .first()
+    return object_for_user(
+        FocusGroupSession.objects.select_related("department", "facilitator"),
+        user,
+        pk=pk,
+        department__active=True,
+        can_view=_can_view,
+        can_act=_can_edit if write else None,
+        not_found="No such focus group session.",
     )
-    if session is None or not can_view_department(user, session.department):
-        raise Http404("No such focus group session.")
-    if write and not can_edit_focus_groups(user, session.department):
-        raise PermissionDenied
-    return session
 
 
 def feedback_for_user(user, pk: int, *, write: bool = False) -> FeedbackItem:
-    item = (
-        FeedbackItem.objects.select_related("session", "department")
-        .filter(pk=pk, department__active=True)
-        .first()
+    return object_for_user(
+        FeedbackItem.objects.select_related("session", "department"),
+        user,
+        pk=pk,
+        department__active=True,
+        can_view=_can_view,
+        can_act=_can_edit if write else None,
+        not_found="No such feedback.",
     )
-    if item is None or not can_view_department(user, item.department):
-        raise Http404("No such feedback.")
-    if write and not can_edit_focus_groups(user, item.department):
-        raise PermissionDenied
-    return item
 
 
 def can_see_themes(user) -> bool:
@@ -70,9 +76,11 @@ def can_see_theme(user, theme: Theme) -> bool:
 def theme_for_user(user, pk: int, *, manage: bool = False) -> Theme:
     """A theme the user may see; manage=True: only the CCSO may change it.
     A proposal is seen by its department's people and the program-wide roles."""
-    theme = Theme.objects.select_related("proposed_for", "merged_into").filter(pk=pk).first()
-    if theme is None or not can_see_theme(user, theme):
-        raise Http404("No such theme.")
-    if manage and not roles.is_ccso(user):
-        raise PermissionDenied
-    return theme
+    return object_for_user(
+        Theme.objects.select_related("proposed_for", "merged_into"),
+        user,
+        pk=pk,
+        can_view=can_see_theme,
+        can_act=(lambda u, _t: roles.is_ccso(u)) if manage else None,
+        not_found="No such theme.",
+    )

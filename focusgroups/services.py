@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from csoprogram.lib.rules import RuleError, rule_errors_raise
 from departments import roles
 from departments.models import Department
 
@@ -32,13 +32,24 @@ SESSION_FIELDS = (
 
 
 def _check_session(*, department: Department, held_on: date, status: str, facilitator) -> None:
-    errors = {}
+    errors = []
     if status == FocusGroupSession.Status.HELD and held_on > timezone.localdate():
-        errors["held_on"] = "A session that was held cannot be dated in the future."
+        errors.append(
+            RuleError(
+                "A session that was held cannot be dated in the future.",
+                "Give the day it was held, or mark it planned.",
+                field="held_on",
+            )
+        )
     if facilitator is not None and not roles.is_cso(facilitator, department):
-        errors["facilitator"] = "The facilitator must be a CSO of the department."
-    if errors:
-        raise ValidationError(errors)
+        errors.append(
+            RuleError(
+                "The facilitator must be a CSO of the department.",
+                "Choose one of the department's CSOs.",
+                field="facilitator",
+            )
+        )
+    rule_errors_raise(errors)
 
 
 def session_create(
@@ -80,8 +91,10 @@ def session_update(*, session: FocusGroupSession, **changes) -> FocusGroupSessio
         facilitator=session.facilitator,
     )
     if session.status != FocusGroupSession.Status.HELD and session.feedback_items.exists():
-        raise ValidationError(
-            {"status": "This session has feedback, so it was held. Remove the feedback first."}
+        raise RuleError(
+            "This session has feedback, so it was held.",
+            "Remove the feedback first.",
+            field="status",
         )
     session.save(update_fields=[*changes, "updated_at"])
     return session
@@ -107,10 +120,10 @@ def default_customer_type(session: FocusGroupSession) -> str | None:
 
 
 def _clean_feedback(*, department: Department, text: str, themes) -> tuple[str, list[Theme]]:
-    errors = {}
+    errors = []
     text = (text or "").strip()
     if not text:
-        errors["text"] = "Write what the customer said."
+        errors.append(RuleError("Write what the customer said.", field="text"))
     themes = list(themes or [])
     usable = set(
         themes_usable_by(department=department)
@@ -118,9 +131,14 @@ def _clean_feedback(*, department: Department, text: str, themes) -> tuple[str, 
         .values_list("pk", flat=True)
     )
     if any(t.pk not in usable for t in themes):
-        errors["themes"] = "Choose accepted themes or your department's proposed ones."
-    if errors:
-        raise ValidationError(errors)
+        errors.append(
+            RuleError(
+                "Feedback is tagged with accepted themes or the department's own proposals.",
+                "Choose from the themes listed.",
+                field="themes",
+            )
+        )
+    rule_errors_raise(errors)
     return text, themes
 
 
@@ -136,7 +154,10 @@ def feedback_create(
     shared_with_csos: bool = False,
 ) -> FeedbackItem:
     if session.status != FocusGroupSession.Status.HELD:
-        raise ValidationError("Feedback is recorded on a session that was held.")
+        raise RuleError(
+            "Feedback is recorded on a session that was held.",
+            "Mark the session held first.",
+        )
     text, themes = _clean_feedback(department=session.department, text=text, themes=themes)
     with transaction.atomic():
         item = FeedbackItem.objects.create(
@@ -194,7 +215,7 @@ def feedback_delete(*, item: FeedbackItem) -> None:
 def _check_theme_name(name: str, *, exclude_pk: int | None = None) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise ValidationError({"name": "Give the theme a name."})
+        raise RuleError("Give the theme a name.", field="name")
     existing = Theme.objects.annotate(lname=Lower("name")).filter(lname=name.lower())
     if exclude_pk:
         existing = existing.exclude(pk=exclude_pk)
@@ -206,7 +227,7 @@ def _check_theme_name(name: str, *, exclude_pk: int | None = None) -> str:
             Theme.Status.REJECTED: "it was rejected",
             Theme.Status.MERGED: "it was merged into another theme",
         }[clash.status]
-        raise ValidationError({"name": f"A theme named “{clash.name}” already exists ({hint})."})
+        raise RuleError(f"A theme named “{clash.name}” already exists ({hint}).", field="name")
     return name
 
 
@@ -259,7 +280,7 @@ def _decide(theme: Theme, *, to: str, decided_by, merged_into: Theme | None = No
 
 def theme_accept(*, theme: Theme, decided_by) -> Theme:
     if not _decide(theme, to=Theme.Status.ACCEPTED, decided_by=decided_by):
-        raise ValidationError("Only a proposed theme can be accepted.")
+        raise RuleError("Only a proposed theme can be accepted.", "Reload the theme list.")
     return theme
 
 
@@ -268,7 +289,7 @@ def theme_reject(*, theme: Theme, decided_by) -> int:
     feedback under a theme, merge instead). Returns how many items lost it."""
     with transaction.atomic():
         if not _decide(theme, to=Theme.Status.REJECTED, decided_by=decided_by):
-            raise ValidationError("Only a proposed theme can be rejected.")
+            raise RuleError("Only a proposed theme can be rejected.", "Reload the theme list.")
         links = FeedbackItem.themes.through.objects.filter(theme=theme)
         untagged = links.count()
         links.delete()
@@ -283,9 +304,11 @@ def theme_merge(*, theme: Theme, into: Theme, decided_by) -> int:
     merged. Works for a proposal and for a duplicate accepted theme. Returns
     how many feedback items moved."""
     if into.pk == theme.pk:
-        raise ValidationError({"into": "Choose another theme to merge into."})
+        raise RuleError(
+            "A theme is merged into another theme.", "Choose another one.", field="into"
+        )
     if into.status != Theme.Status.ACCEPTED:
-        raise ValidationError({"into": "Merge into an accepted theme."})
+        raise RuleError("A theme is merged into an accepted theme.", field="into")
     Link = FeedbackItem.themes.through
     with transaction.atomic():
         # Lock both rows so a concurrent decision or merge waits for this one.
@@ -293,9 +316,9 @@ def theme_merge(*, theme: Theme, into: Theme, decided_by) -> int:
             t.pk: t for t in Theme.objects.select_for_update().filter(pk__in=[theme.pk, into.pk])
         }
         if locked[into.pk].status != Theme.Status.ACCEPTED:
-            raise ValidationError({"into": "Merge into an accepted theme."})
+            raise RuleError("A theme is merged into an accepted theme.", field="into")
         if locked[theme.pk].status not in (Theme.Status.PROPOSED, Theme.Status.ACCEPTED):
-            raise ValidationError("This theme was already decided.")
+            raise RuleError("This theme was already decided.", "Reload the theme list.")
 
         item_ids = list(Link.objects.filter(theme=theme).values_list("feedbackitem_id", flat=True))
         already = set(

@@ -1,23 +1,23 @@
 """Focus-group pages. Thin: get the object through a permission helper, let a
 form check the input, call a service, render. htmx requests get partials."""
 
-import csv
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
+from csoprogram.lib.access import post_only
+from csoprogram.lib.forms import form_add_error
+from csoprogram.lib.spreadsheet import csv_response
 from departments import roles
 from departments.permissions import department_for_user, require_ccso
 from departments.selectors import departments_visible_to
 
 from . import selectors, services
-from .export import SafeWriter, export_rows
+from .export import export_rows
 from .forms import (
     BoardFilterForm,
     FeedbackForm,
@@ -34,15 +34,6 @@ from .permissions import (
     session_for_user,
     theme_for_user,
 )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
 
 # Sessions -------------------------------------------------------------------
 
@@ -75,7 +66,7 @@ def session_create(request, slug):
                     department=department, created_by=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_error(form, exc)
             else:
                 messages.success(request, "Focus group session saved.")
                 return redirect(session)
@@ -128,7 +119,7 @@ def session_edit(request, pk):
             try:
                 services.session_update(session=session, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_error(form, exc)
             else:
                 messages.success(request, "Focus group session saved.")
                 return redirect(session)
@@ -172,9 +163,8 @@ def _feedback_values(form) -> dict:
     return {k: form.cleaned_data[k] for k in form.fields}
 
 
-@require_POST
-def feedback_add(request, pk):
-    session = session_for_user(request.user, pk, write=True)
+@post_only(lambda request, pk: session_for_user(request.user, pk, write=True))
+def feedback_add(request, session, pk):
     if session.status != FocusGroupSession.Status.HELD:
         raise PermissionDenied
     form = FeedbackForm(request.POST, session=session)
@@ -185,7 +175,7 @@ def feedback_add(request, pk):
                 session=session, created_by=request.user, **_feedback_values(form)
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_error(form, exc)
     if not request.htmx:
         if item is not None:
             messages.success(request, "Feedback added.")
@@ -248,7 +238,7 @@ def feedback_edit(request, pk):
             try:
                 services.feedback_update(item=item, **_feedback_values(form))
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_error(form, exc)
             else:
                 if request.htmx:
                     return _item_response(request, item, focus=True)
@@ -276,9 +266,8 @@ def feedback_edit(request, pk):
     return render(request, template, {"form": form, "item": item, "session": session})
 
 
-@require_POST
-def feedback_delete(request, pk):
-    item = feedback_for_user(request.user, pk, write=True)
+@post_only(lambda request, pk: feedback_for_user(request.user, pk, write=True))
+def feedback_delete(request, item, pk):
     session = item.session
     services.feedback_delete(item=item)
     if not request.htmx:
@@ -310,15 +299,14 @@ def theme_list(request):
     return render(request, "focusgroups/theme_list.html", context)
 
 
-@require_POST
-def theme_create(request):
-    require_ccso(request.user)
+@post_only(lambda request: require_ccso(request.user))
+def theme_create(request, _):
     form = ThemeForm(request.POST)
     if form.is_valid():
         try:
             theme = services.theme_create(created_by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_error(form, exc)
         else:
             messages.success(request, f"Theme “{theme.name}” added.")
             return redirect("focusgroups:theme_list")
@@ -334,7 +322,7 @@ def theme_edit(request, pk):
             try:
                 services.theme_update(theme=theme, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                form_add_error(form, exc)
             else:
                 messages.success(request, f"Theme “{theme.name}” saved.")
                 return redirect("focusgroups:theme_list")
@@ -343,9 +331,8 @@ def theme_edit(request, pk):
     return render(request, "focusgroups/theme_form.html", {"form": form, "theme": theme})
 
 
-@require_POST
-def theme_propose(request, slug):
-    department = department_for_user(request.user, slug, roles_required=("cso",))
+@post_only(lambda request, slug: department_for_user(request.user, slug, roles_required=("cso",)))
+def theme_propose(request, department, slug):
     form = ProposeThemeForm(request.POST, prefix="propose")
     theme = None
     if form.is_valid():
@@ -354,7 +341,7 @@ def theme_propose(request, slug):
                 department=department, proposed_by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            form_add_error(form, exc)
     if request.htmx:
         return render(
             request,
@@ -380,9 +367,8 @@ def _safe_session_url(request):
     return session_for_user(request.user, pk).get_absolute_url()
 
 
-@require_POST
-def theme_accept(request, pk):
-    theme = theme_for_user(request.user, pk, manage=True)
+@post_only(lambda request, pk: theme_for_user(request.user, pk, manage=True))
+def theme_accept(request, theme, pk):
     try:
         services.theme_accept(theme=theme, decided_by=request.user)
     except ValidationError as exc:
@@ -392,9 +378,8 @@ def theme_accept(request, pk):
     return redirect("focusgroups:theme_list")
 
 
-@require_POST
-def theme_reject(request, pk):
-    theme = theme_for_user(request.user, pk, manage=True)
+@post_only(lambda request, pk: theme_for_user(request.user, pk, manage=True))
+def theme_reject(request, theme, pk):
     try:
         untagged = services.theme_reject(theme=theme, decided_by=request.user)
     except ValidationError as exc:
@@ -408,9 +393,8 @@ def theme_reject(request, pk):
     return redirect("focusgroups:theme_list")
 
 
-@require_POST
-def theme_merge(request, pk):
-    theme = theme_for_user(request.user, pk, manage=True)
+@post_only(lambda request, pk: theme_for_user(request.user, pk, manage=True))
+def theme_merge(request, theme, pk):
     form = MergeThemeForm(request.POST, theme=theme)
     if not form.is_valid():
         messages.error(request, "Choose an accepted theme to merge into.")
@@ -456,14 +440,10 @@ def theme_board(request):
 # Export ---------------------------------------------------------------------
 
 
-def _csv_response(filename: str, departments) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheets read the file as UTF-8
-    writer = SafeWriter(csv.writer(response))
-    for row in export_rows(selectors.sessions_for_export(departments=departments)):
-        writer.writerow(row)
-    return response
+def _csv_response(filename: str, departments):
+    return csv_response(
+        filename, export_rows(selectors.sessions_for_export(departments=departments))
+    )
 
 
 @require_GET

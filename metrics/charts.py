@@ -11,7 +11,8 @@ from html import escape
 import pygal
 from pygal.style import Style
 
-from . import fiscal
+from csoprogram.lib import fiscal
+
 from .models import Metric, Status
 
 STATUS_COLOURS = {

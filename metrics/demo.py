@@ -5,11 +5,13 @@ not random, so a second run finds everything in place and changes nothing."""
 import datetime
 from decimal import Decimal
 
+from csoprogram.lib import fiscal
 from departments.models import DepartmentRole, User
 from plans.models import AreaOfFocus
 
-from . import fiscal, services
+from . import services
 from .models import Commitment, Metric, PhillyStatMeeting, QuarterlyNarrative, Status
+from .phillystat import services as phillystat_services
 
 # name, definition, unit, direction, frequency, baseline, target, amber band, data source
 TEMPLATES = [
@@ -243,7 +245,7 @@ def seed(context: dict) -> None:
                             f"{m.name} is behind: staffing gaps during {q.label}; "
                             "a recovery plan is in the commitments."
                         )
-                services.narrative_save(
+                phillystat_services.narrative_save(
                     user=cso,
                     department=department,
                     quarter=q,
@@ -258,14 +260,14 @@ def seed(context: dict) -> None:
                 )
             past = meeting.date < today
             if past and not meeting.commitments.exists():
-                services.commitment_create(
+                phillystat_services.commitment_create(
                     user=analyst,
                     meeting=meeting,
                     what=f"Report weekly wait times to the CSO until the {q.next().label} meeting",
                     owner="PhillyStat analyst",
                     due=meeting.date + datetime.timedelta(days=30),
                 )
-                services.commitment_create(
+                phillystat_services.commitment_create(
                     user=analyst,
                     meeting=meeting,
                     what="Train two more staff on first-contact resolution",

@@ -1,17 +1,17 @@
-from crispy_forms.helper import FormHelper
+"""Forms of the metrics pages: validation and layout; the services decide."""
+
 from django import forms
 
+from csoprogram.lib import fiscal
+from csoprogram.lib.forms import crispy_helper
 from departments.models import DepartmentRole, User
 from plans.models import AreaOfFocus
+from plans.selectors import areas_metrics_may_measure
 
-from . import fiscal
 from .models import VALUE_DIGITS, Metric, StarterMetric
+from .rules import period_refusal
 
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
+_helper = crispy_helper
 
 
 class PeriodField(forms.CharField):
@@ -46,7 +46,7 @@ def value_field(**kwargs) -> forms.DecimalField:
     return forms.DecimalField(**VALUE_DIGITS, **kwargs)
 
 
-def _analysts(department):
+def analysts_of(department):
     return User.objects.filter(
         assignments__department=department, assignments__role=DepartmentRole.ANALYST
     ).distinct()
@@ -91,10 +91,13 @@ class MetricForm(forms.ModelForm):
     def __init__(self, *args, department, analyst: bool, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.department = department
-        self.fields["area_of_focus"].queryset = AreaOfFocus.objects.filter(department=department)
+        self.fields["area_of_focus"].queryset = areas_metrics_may_measure(department)
         self.fields["area_of_focus"].label = "Area of focus"
+        self.fields[
+            "area_of_focus"
+        ].help_text = "An area of focus of a customer service plan submitted for review."
         if analyst:
-            self.fields["owner"].queryset = _analysts(department)
+            self.fields["owner"].queryset = analysts_of(department)
         else:
             for name in self.ANALYST_ONLY:
                 del self.fields[name]
@@ -120,12 +123,14 @@ class MetricForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         frequency = data.get("frequency") or self.instance.frequency
-        for name in ("baseline_period", "target_period"):
-            period = data.get(name)
-            if period is None:
-                continue
-            if frequency == fiscal.QUARTERLY and not isinstance(period, fiscal.Quarter):
-                self.add_error(name, "This metric is quarterly: write a fiscal quarter, FY2027 Q1.")
+        name = data.get("name") or self.instance.name or "This metric"
+        for field_name in ("baseline_period", "target_period"):
+            period = data.get(field_name)
+            if period is None or frequency == fiscal.MONTHLY:
+                continue  # a monthly metric may name a quarter or a month
+            refusal = period_refusal(name=name, frequency=frequency, period=period, started=False)
+            if refusal is not None:
+                self.add_error(field_name, refusal.text)
         return data
 
     def metric_data(self) -> dict:
@@ -172,10 +177,11 @@ class ValueForm(forms.Form):
 
     def clean_period(self):
         period = self.cleaned_data["period"]
-        if self.metric.frequency == fiscal.MONTHLY and not isinstance(period, fiscal.Month):
-            raise forms.ValidationError("This metric is monthly: write a month, such as 2026-07.")
-        if self.metric.frequency == fiscal.QUARTERLY and not isinstance(period, fiscal.Quarter):
-            raise forms.ValidationError("This metric is quarterly: write FY2027 Q1.")
+        refusal = period_refusal(
+            name=self.metric.name, frequency=self.metric.frequency, period=period
+        )
+        if refusal is not None:
+            raise forms.ValidationError(refusal.text)
         return period
 
 
@@ -261,111 +267,5 @@ class LibraryCopyForm(forms.Form):
 
     def __init__(self, *args, department, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area_of_focus"].queryset = AreaOfFocus.objects.filter(department=department)
-        self.helper = _helper()
-
-
-class MeetingYearForm(forms.Form):
-    """Schedule a fiscal year's four PhillyStat meetings at once."""
-
-    fiscal_year = forms.IntegerField(label="Fiscal year", min_value=2000, max_value=2100)
-    q1 = forms.DateField(
-        label="Q1 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q2 = forms.DateField(
-        label="Q2 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q3 = forms.DateField(
-        label="Q3 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q4 = forms.DateField(
-        label="Q4 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    analyst = forms.ModelChoiceField(
-        label="PhillyStat analyst", queryset=User.objects.none(), required=False
-    )
-
-    def __init__(self, *args, department, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["analyst"].queryset = _analysts(department)
-        self.helper = _helper()
-
-    def dates(self) -> dict[int, object]:
-        return {q: self.cleaned_data.get(f"q{q}") for q in (1, 2, 3, 4)}
-
-    def clean(self):
-        data = super().clean()
-        if not any(data.get(f"q{q}") for q in (1, 2, 3, 4)):
-            raise forms.ValidationError("Give at least one meeting date.")
-        return data
-
-
-def suggested_meeting_dates(fiscal_year: int) -> dict[str, object]:
-    """Each quarter's meeting in the third week of the month after it ends, on a Wednesday."""
-    import datetime
-
-    result = {}
-    for q in fiscal.fiscal_year_quarters(fiscal_year):
-        nxt = q.next().start
-        day = nxt + datetime.timedelta(days=14)
-        day += datetime.timedelta(days=(2 - day.weekday()) % 7)
-        result[f"q{q.quarter}"] = day
-    return result
-
-
-class MeetingForm(forms.Form):
-    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
-    attendees = forms.CharField(
-        label="Attendees", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    analyst = forms.ModelChoiceField(
-        label="PhillyStat analyst", queryset=User.objects.none(), required=False
-    )
-
-    def __init__(self, *args, department, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["analyst"].queryset = _analysts(department)
-        self.helper = _helper()
-
-
-class NarrativeForm(forms.Form):
-    what_changed = forms.CharField(
-        label="What changed this quarter", widget=forms.Textarea(attrs={"rows": 4})
-    )
-    impediments = forms.CharField(
-        label="Impediments",
-        required=False,
-        help_text="Pushback, lack of resources, anything in the way.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-    def __init__(self, *args, lines, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.note_fields = []
-        for line in lines:
-            metric = line["metric"]
-            name = f"note_{metric.pk}"
-            label = f"Note on {metric.name}"
-            if line["any_red"]:
-                label += " (required: off target this quarter)"
-            self.fields[name] = forms.CharField(
-                label=label,
-                required=line["any_red"],
-                widget=forms.Textarea(attrs={"rows": 2}),
-                initial=line["note"],
-            )
-            self.note_fields.append((metric.pk, name))
-        self.helper = _helper()
-
-    def notes(self) -> dict[int, str]:
-        return {pk: self.cleaned_data.get(name, "") for pk, name in self.note_fields}
-
-
-class CommitmentForm(forms.Form):
-    what = forms.CharField(label="Commitment", widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label="Owner", max_length=200)
-    due = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+        self.fields["area_of_focus"].queryset = areas_metrics_may_measure(department)
         self.helper = _helper()

@@ -3,10 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from csoprogram.lib import fiscal
 from departments.models import Department
 from plans.models import AreaOfFocus
-
-from . import fiscal
 
 
 class Unit(models.TextChoices):
@@ -252,132 +251,14 @@ class StarterMetric(models.Model):
         return self.name
 
 
-class PhillyStatMeeting(models.Model):
-    """The department's PhillyStat meeting about one fiscal quarter's performance."""
-
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="phillystat_meetings"
-    )
-    fiscal_year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
-    date = models.DateField()
-    attendees = models.TextField(blank=True)
-    analyst = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="phillystat_meetings",
-        verbose_name="PhillyStat analyst",
-    )
-    scheduled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["date", "department__name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["department", "fiscal_year", "quarter"],
-                name="one_phillystat_meeting_per_quarter",
-            ),
-            models.CheckConstraint(
-                condition=Q(quarter__gte=1, quarter__lte=4), name="meeting_quarter_1_to_4"
-            ),
-        ]
-
-    def __str__(self):
-        return f"PhillyStat meeting, {self.department}, {self.quarter_label}"
-
-    def get_absolute_url(self):
-        return reverse("metrics:meeting_detail", kwargs={"pk": self.pk})
-
-    @property
-    def fiscal_quarter(self) -> fiscal.Quarter:
-        return fiscal.quarter(self.fiscal_year, self.quarter)
-
-    @property
-    def quarter_label(self) -> str:
-        return f"FY{self.fiscal_year} Q{self.quarter}"
-
-
-class QuarterlyNarrative(models.Model):
-    """The CSO's account of a quarter, written before the PhillyStat meeting."""
-
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="quarterly_narratives"
-    )
-    fiscal_year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
-    what_changed = models.TextField("What changed this quarter", blank=True)
-    impediments = models.TextField("Impediments", blank=True)
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["department", "fiscal_year", "quarter"],
-                name="one_narrative_per_quarter",
-            ),
-        ]
-
-    def __str__(self):
-        return f"Quarterly narrative, {self.department}, FY{self.fiscal_year} Q{self.quarter}"
-
-
-class MetricNote(models.Model):
-    """The narrative's note about one metric; required for a red value."""
-
-    narrative = models.ForeignKey(
-        QuarterlyNarrative, on_delete=models.CASCADE, related_name="metric_notes"
-    )
-    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="narrative_notes")
-    note = models.TextField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["narrative", "metric"], name="one_note_per_metric"),
-        ]
-
-    def __str__(self):
-        return f"{self.metric}: {self.note[:40]}"
-
-
-class Commitment(models.Model):
-    """What someone committed to at a PhillyStat meeting; carried forward until closed."""
-
-    meeting = models.ForeignKey(
-        PhillyStatMeeting, on_delete=models.CASCADE, related_name="commitments"
-    )
-    # Denormalised for the department's open commitments across meetings.
-    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
-    what = models.TextField("Commitment")
-    owner = models.CharField("Owner", max_length=200)
-    due = models.DateField("Due date")
-    closed_at = models.DateTimeField(null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["due", "pk"]
-        indexes = [models.Index(fields=["department", "closed_at"])]
-
-    def __str__(self):
-        return self.what[:60]
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-
-# Background work (reminders, review packets) keeps its models in their own module.
-from .jobs_models import ReminderDelivery, ReminderKind, ReviewPacket  # noqa: E402,F401
+# PhillyStat meetings, narratives, commitments, reminders and review packets
+# live in metrics/phillystat; imported here so that Django finds them.
+from .phillystat.models import (  # noqa: E402,F401
+    Commitment,
+    MetricNote,
+    PhillyStatMeeting,
+    QuarterlyNarrative,
+    ReminderDelivery,
+    ReminderKind,
+    ReviewPacket,
+)

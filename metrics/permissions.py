@@ -1,23 +1,24 @@
-"""Access to metrics and PhillyStat meetings.
+"""Access to customer service metrics and PhillyStat records.
 
 Who may do what:
 - see: the department's people (CSO, head, analyst), the CCSO and the MDO;
 - enter values, set baseline/target/band, record commitments: the department's analysts;
 - propose a metric, copy from the library: the department's CSOs and analysts;
 - write the quarterly narrative: the department's CSOs;
-- schedule PhillyStat meetings: the department's analysts and the CCSO.
+- schedule PhillyStat meetings: the department's analysts and the CCSO;
+- build review packets on demand: the department's analysts and the CCSO.
 
 Another department's records answer 404; people who may see but not act get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 
+from csoprogram.lib.access import object_for_user
 from departments import roles
 from departments.models import DepartmentRole
 from departments.permissions import can_view_department, department_for_user
 
-from .models import Commitment, Metric, PhillyStatMeeting
+from .models import Metric
 
 ENTER_VALUES = "enter_values"
 EDIT_METRIC = "edit_metric"
@@ -25,6 +26,7 @@ PROPOSE_METRIC = "propose_metric"
 WRITE_NARRATIVE = "write_narrative"
 SCHEDULE_MEETING = "schedule_meeting"
 RECORD_COMMITMENT = "record_commitment"
+BUILD_PACKET = "build_packet"
 
 
 def can(user, action: str, department) -> bool:
@@ -37,8 +39,10 @@ def can(user, action: str, department) -> bool:
         )
     if action == WRITE_NARRATIVE:
         return roles.is_cso(user, department)
-    if action == SCHEDULE_MEETING:
-        return roles.is_analyst(user, department) or roles.is_ccso(user)
+    if action in (SCHEDULE_MEETING, BUILD_PACKET):
+        return roles.is_ccso(user) or (
+            department is not None and roles.is_analyst(user, department)
+        )
     raise ValueError(f"Unknown action {action!r}")
 
 
@@ -47,11 +51,16 @@ def require(user, action: str, department) -> None:
         raise PermissionDenied
 
 
-def _check(user, department, action: str | None):
-    if not can_view_department(user, department) or not department.active:
-        raise Http404("Not found.")
-    if action:
-        require(user, action, department)
+def can_view_record(user, record) -> bool:
+    """A record of a department: visible to whoever may see its department."""
+    return record.department.active and can_view_department(user, record.department)
+
+
+def may(action: str | None):
+    """can_act for object_for_user: the action in the record's department."""
+    if action is None:
+        return None
+    return lambda user, record: can(user, action, record.department)
 
 
 def department_for(user, slug: str, *, action: str | None = None):
@@ -62,27 +71,11 @@ def department_for(user, slug: str, *, action: str | None = None):
 
 
 def metric_for_user(user, pk: int, *, action: str | None = None) -> Metric:
-    try:
-        metric = Metric.objects.select_related("department", "area_of_focus", "owner").get(pk=pk)
-    except Metric.DoesNotExist:
-        raise Http404("No such metric.") from None
-    _check(user, metric.department, action)
-    return metric
-
-
-def meeting_for_user(user, pk: int, *, action: str | None = None) -> PhillyStatMeeting:
-    try:
-        meeting = PhillyStatMeeting.objects.select_related("department", "analyst").get(pk=pk)
-    except PhillyStatMeeting.DoesNotExist:
-        raise Http404("No such meeting.") from None
-    _check(user, meeting.department, action)
-    return meeting
-
-
-def commitment_for_user(user, pk: int, *, action: str | None = None) -> Commitment:
-    try:
-        commitment = Commitment.objects.select_related("department", "meeting").get(pk=pk)
-    except Commitment.DoesNotExist:
-        raise Http404("No such commitment.") from None
-    _check(user, commitment.department, action)
-    return commitment
+    return object_for_user(
+        Metric.objects.select_related("department", "area_of_focus__plan", "owner"),
+        user,
+        pk=pk,
+        can_view=can_view_record,
+        can_act=may(action),
+        not_found="No such metric.",
+    )

@@ -1,4 +1,8 @@
-"""Reads about customer service metrics and PhillyStat meetings, scoped to the user."""
+"""Reads about customer service metrics and their values, scoped to the user.
+
+PhillyStat reads (meetings, the quarter's report, commitments) are in
+metrics/phillystat/selectors.py.
+"""
 
 from __future__ import annotations
 
@@ -6,73 +10,46 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import (
-    BooleanField,
-    Case,
-    Exists,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-)
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
+from csoprogram.lib import fiscal
 from departments.selectors import departments_visible_to
+from plans.selectors import area_shown_to
 
-from . import fiscal
-from .models import (
-    Commitment,
-    Metric,
-    MetricNote,
-    MetricValue,
-    MetricVersion,
-    PhillyStatMeeting,
-    QuarterlyNarrative,
-    Status,
-    ValueCorrection,
-)
-from .status import moved_toward_target, value_status
+from .models import Metric, MetricValue, MetricVersion, ValueCorrection
+from .status import moved_toward_target_q, value_status
+
+# -- Values complete for a quarter: the rule and its SQL twin -------------------------
 
 
-def annotate_reporting_current(qs: QuerySet) -> QuerySet:
-    """Add reporting_current to a Department queryset: for the last completed
-    fiscal quarter, every active metric has a value, and the quarterly
-    narrative is written with a note for every red value. One query."""
-    q = fiscal.last_completed_quarter()
-    in_quarter = Q(period_start__gte=q.start, period_start__lte=q.end)
-    active_metrics = Metric.objects.filter(department=OuterRef("pk"), active=True)
-    metric_without_value = active_metrics.filter(
-        ~Exists(MetricValue.objects.filter(in_quarter, metric=OuterRef("pk")))
+def quarter_values_complete(*, frequency: str, periods_with_value: int) -> bool:
+    """Whether a metric has what it owes for a fiscal quarter: a quarterly
+    metric its one value; a monthly metric a value for a month of it."""
+    del frequency  # the same count for both frequencies, for now
+    return periods_with_value >= 1
+
+
+def metrics_complete_for(quarter: fiscal.Quarter) -> Q:
+    """SQL twin of quarter_values_complete, as a filter on Metric."""
+    in_quarter = MetricValue.objects.filter(
+        metric=OuterRef("pk"), period_start__gte=quarter.start, period_start__lte=quarter.end
     )
-    narrative_written = QuarterlyNarrative.objects.filter(
-        department=OuterRef("pk"), fiscal_year=q.fiscal_year, quarter=q.quarter
-    ).exclude(what_changed="")
-    red_without_note = MetricValue.objects.filter(
-        in_quarter, metric__department=OuterRef("pk"), metric__active=True, status=Status.RED
-    ).exclude(
-        Exists(
-            MetricNote.objects.filter(
-                metric_id=OuterRef("metric_id"),
-                narrative__fiscal_year=q.fiscal_year,
-                narrative__quarter=q.quarter,
-            )
+    return Q(Exists(in_quarter))
+
+
+def quarter_value_counts(metric_ids, quarter: fiscal.Quarter) -> dict[int, int]:
+    """metric id -> how many of its periods in the quarter have a value (one query)."""
+    return dict(
+        MetricValue.objects.filter(
+            metric_id__in=metric_ids, period_start__gte=quarter.start, period_start__lte=quarter.end
         )
+        .order_by()
+        .values_list("metric_id")
+        .annotate(n=Count("pk"))
     )
-    return qs.annotate(
-        reporting_current=Case(
-            When(
-                Exists(active_metrics)
-                & ~Exists(metric_without_value)
-                & Exists(narrative_written)
-                & ~Exists(red_without_note),
-                then=Value(True),
-            ),
-            default=Value(False),
-            output_field=BooleanField(),
-        )
-    )
+
+
+# -- Metrics ---------------------------------------------------------------------------
 
 
 def _latest_value_qs():
@@ -88,27 +65,45 @@ def annotate_latest_value(qs: QuerySet[Metric]) -> QuerySet[Metric]:
     )
 
 
-def area_of_focus_has_progress(area_of_focus) -> bool:
-    """True when at least one metric of the area moved from its baseline toward
-    its target. The plans service asks this before a year-two area of focus."""
-    metrics = annotate_latest_value(
-        Metric.objects.filter(area_of_focus=area_of_focus, baseline_value__isnull=False)
-    ).only("pk", "baseline_value", "direction")
-    return any(
-        moved_toward_target(baseline=m.baseline_value, latest=m.latest_value, direction=m.direction)
-        for m in metrics
-    )
+def hide_unsubmitted_areas(user, metrics):
+    """Drop the area of focus from metrics whose plan the user may not see (the
+    MDO never reads an area of a plan that was never submitted). Expects the
+    metrics' area_of_focus__plan to be loaded."""
+    for metric in metrics:
+        if metric.area_of_focus_id and area_shown_to(user, metric.area_of_focus) is None:
+            metric.area_of_focus = None
+    return metrics
 
 
 def metrics_visible_to(user, *, department=None) -> QuerySet[Metric]:
     qs = Metric.objects.filter(department__in=departments_visible_to(user))
     if department is not None:
         qs = qs.filter(department=department)
-    return annotate_latest_value(qs.select_related("department", "area_of_focus", "owner"))
+    return annotate_latest_value(qs.select_related("department", "area_of_focus__plan", "owner"))
 
 
 def metric_versions(metric: Metric) -> list[MetricVersion]:
     return list(metric.versions.select_related("created_by").order_by("number"))
+
+
+def version_for(versions: list[MetricVersion], period_start: date) -> MetricVersion | None:
+    """The version in force for a period: the latest that starts on or before it."""
+    chosen = None
+    for v in versions:  # ordered by number, so by effective_from
+        if v.effective_from <= period_start or chosen is None:
+            chosen = v
+    return chosen
+
+
+def status_for(metric: Metric, version: MetricVersion | None, value: Decimal) -> str:
+    """A value's status against the definition in force for its period."""
+    source = version or metric
+    return value_status(
+        value=value,
+        target=source.target_value,
+        direction=source.direction,
+        amber_band=source.amber_band,
+    )
 
 
 @dataclass
@@ -147,19 +142,13 @@ def metric_quarter_rollup(metric: Metric, rows: list[ValueRow]) -> list[dict]:
     result = []
     for quarter, value in series:
         in_force = [v for v in versions if v.effective_from <= quarter.start] or versions[:1]
-        source = in_force[-1] if in_force else metric
         months = sum(1 for r in rows if quarter.start <= r.value.period_start <= quarter.end)
         result.append(
             {
                 "quarter": quarter,
                 "value": value,
                 "months": months,
-                "status": value_status(
-                    value=value,
-                    target=source.target_value,
-                    direction=source.direction,
-                    amber_band=source.amber_band,
-                ),
+                "status": status_for(metric, in_force[-1] if in_force else None, value),
             }
         )
     return result
@@ -176,115 +165,33 @@ def metric_quarter_value(metric: Metric, values: list[MetricValue], quarter: fis
         value = items[0][1]
         return value, next(v.status for v in values if v.period_start == items[0][0])
     value = fiscal.roll_up(items, metric.rollup)
-    return value, value_status(
-        value=value,
-        target=metric.target_value,
-        direction=metric.direction,
-        amber_band=metric.amber_band,
-    )
+    return value, status_for(metric, None, value)
 
 
-def meetings_visible_to(user) -> QuerySet[PhillyStatMeeting]:
-    return PhillyStatMeeting.objects.filter(
-        department__in=departments_visible_to(user)
-    ).select_related("department", "analyst")
-
-
-@dataclass
-class QuarterReport:
-    """What a PhillyStat meeting is about: each metric's value and status for
-    the quarter, the narrative and what is still missing."""
-
-    quarter: fiscal.Quarter
-    lines: list[dict]
-    narrative: QuarterlyNarrative | None
-    notes: dict[int, str]
-    missing_values: list[Metric]
-    red_without_note: list[Metric]
-
-    @property
-    def narrative_complete(self) -> bool:
-        return bool(self.narrative and self.narrative.what_changed.strip()) and not (
-            self.red_without_note
-        )
-
-
-def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
-    metrics = list(
-        Metric.objects.filter(department=department, active=True).prefetch_related(
-            Prefetch(
-                "values",
-                queryset=MetricValue.objects.filter(
-                    period_start__gte=quarter.start, period_start__lte=quarter.end
-                ),
-                to_attr="quarter_values",
-            )
-        )
-    )
-    narrative = (
-        QuarterlyNarrative.objects.filter(
-            department=department, fiscal_year=quarter.fiscal_year, quarter=quarter.quarter
-        )
-        .prefetch_related("metric_notes")
-        .first()
-    )
-    notes = {n.metric_id: n.note for n in narrative.metric_notes.all()} if narrative else {}
-    lines, missing, red_missing = [], [], []
-    for m in metrics:
-        value, status = metric_quarter_value(m, m.quarter_values, quarter)
-        any_red = any(v.status == Status.RED for v in m.quarter_values)
-        if value is None:
-            missing.append(m)
-        if any_red and not notes.get(m.pk):
-            red_missing.append(m)
-        lines.append(
-            {
-                "metric": m,
-                "value": value,
-                "status": status,
-                "any_red": any_red,
-                "note": notes.get(m.pk, ""),
-            }
-        )
-    return QuarterReport(quarter, lines, narrative, notes, missing, red_missing)
-
-
-def open_commitments(department, *, before: date | None = None) -> QuerySet[Commitment]:
-    """The department's open commitments (from meetings on or before `before`)."""
-    qs = Commitment.objects.filter(department=department, closed_at=None).select_related("meeting")
-    if before is not None:
-        qs = qs.filter(meeting__date__lte=before)
-    return qs
-
-
-def carried_commitments(meeting: PhillyStatMeeting) -> QuerySet[Commitment]:
-    """Open commitments from the department's earlier meetings, carried to this one."""
-    return open_commitments(meeting.department).filter(meeting__date__lt=meeting.date)
-
-
-def next_meeting(meeting: PhillyStatMeeting) -> PhillyStatMeeting | None:
-    return (
-        PhillyStatMeeting.objects.filter(department=meeting.department, date__gt=meeting.date)
-        .order_by("date")
-        .first()
-    )
-
-
-def department_metric_summary(department) -> dict:
-    """For the department page: metrics with latest status and the next meeting."""
-    metrics = list(
+def department_metrics(department) -> list[Metric]:
+    """For the department page: its active metrics with their latest value."""
+    return list(
         annotate_latest_value(
             Metric.objects.filter(department=department, active=True).select_related(
-                "area_of_focus"
+                "area_of_focus__plan"
             )
         )
     )
-    upcoming = (
-        PhillyStatMeeting.objects.filter(department=department, date__gte=fiscal.today())
-        .order_by("date")
-        .first()
-    )
-    return {"metrics": metrics, "next_meeting": upcoming}
+
+
+def metrics_by_area(areas) -> dict[int, list[Metric]]:
+    """The active customer service metrics of each area of focus with their
+    latest value, in one query: area id -> metrics (for the evidence chain on
+    the plan page)."""
+    ids = [a.pk for a in areas]
+    result: dict[int, list[Metric]] = {i: [] for i in ids}
+    if not ids:
+        return result
+    for metric in annotate_latest_value(
+        Metric.objects.filter(area_of_focus_id__in=ids, active=True).order_by("name")
+    ):
+        result[metric.area_of_focus_id].append(metric)
+    return result
 
 
 def value_for_period(metric: Metric, period_start: date) -> Decimal | None:
@@ -293,3 +200,15 @@ def value_for_period(metric: Metric, period_start: date) -> Decimal | None:
         .values_list("value", flat=True)
         .first()
     )
+
+
+def metrics_moved_toward_target(area_ids) -> set[int]:
+    """Areas of focus (ids) with a metric whose latest value moved from its
+    baseline toward its target: the year-one progress the year-two rule asks."""
+    latest = _latest_value_qs().values("value")[:1]
+    moved = (
+        Metric.objects.filter(area_of_focus_id__in=area_ids, baseline_value__isnull=False)
+        .annotate(latest_value=Subquery(latest))
+        .filter(moved_toward_target_q(latest="latest_value"))
+    )
+    return set(moved.values_list("area_of_focus_id", flat=True))

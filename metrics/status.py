@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.db.models import F, Q
+
 from .models import Direction, Status
 
 
@@ -36,3 +38,11 @@ def moved_toward_target(
     if direction == Direction.HIGHER:
         return latest > baseline
     return latest < baseline
+
+
+def moved_toward_target_q(*, latest: str, baseline: str = "baseline_value") -> Q:
+    """SQL twin of moved_toward_target, as a filter on Metric: `latest` names
+    the annotation holding the latest value."""
+    return Q(direction=Direction.HIGHER, **{f"{latest}__gt": F(baseline)}) | Q(
+        direction=Direction.LOWER, **{f"{latest}__lt": F(baseline)}
+    )

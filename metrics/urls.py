@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import packet_views, views
+from . import views
+from .phillystat import packet_views
+from .phillystat import views as phillystat
 
 app_name = "metrics"
 urlpatterns = [
@@ -12,7 +14,7 @@ urlpatterns = [
     path("departments/<slug:slug>/values/", views.value_grid, name="value_grid"),
     path(
         "departments/<slug:slug>/meetings/schedule/",
-        views.meeting_schedule,
+        phillystat.meeting_schedule,
         name="meeting_schedule",
     ),
     path("<int:pk>/", views.metric_detail, name="metric_detail"),
@@ -20,13 +22,17 @@ urlpatterns = [
     path("<int:pk>/chart.svg", views.metric_chart, name="metric_chart"),
     path("<int:pk>/sparkline.svg", views.metric_sparkline, name="metric_sparkline"),
     path("<int:pk>/values/new/", views.value_create, name="value_create"),
-    path("meetings/", views.meeting_list, name="meeting_list"),
-    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
-    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
-    path("meetings/<int:pk>/narrative/", views.narrative_edit, name="narrative_edit"),
-    path("meetings/<int:pk>/commitments/new/", views.commitment_create, name="commitment_create"),
-    path("meetings/<int:pk>/memo/", views.meeting_memo, name="meeting_memo"),
-    path("commitments/<int:pk>/close/", views.commitment_close, name="commitment_close"),
+    path("meetings/", phillystat.meeting_list, name="meeting_list"),
+    path("meetings/<int:pk>/", phillystat.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", phillystat.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/narrative/", phillystat.narrative_edit, name="narrative_edit"),
+    path(
+        "meetings/<int:pk>/commitments/new/",
+        phillystat.commitment_create,
+        name="commitment_create",
+    ),
+    path("meetings/<int:pk>/memo/", phillystat.meeting_memo, name="meeting_memo"),
+    path("commitments/<int:pk>/close/", phillystat.commitment_close, name="commitment_close"),
     path(
         "meetings/<int:pk>/packet/", packet_views.meeting_packet_build, name="meeting_packet_build"
     ),

@@ -1,65 +1,47 @@
+"""Metric pages: the list, a metric with its values and chart, definitions,
+the starter library, values by form, grid and CSV. PhillyStat pages are in
+metrics/phillystat/views.py."""
+
 from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET
 
+from csoprogram.lib import fiscal
+from csoprogram.lib.access import post_only, read_only
+from csoprogram.lib.forms import form_add_error
 from departments import roles
 from departments.selectors import departments_visible_to
 
-from . import charts, fiscal, selectors, services
-from .forms import (
-    CommitmentForm,
-    GridForm,
-    ImportForm,
-    LibraryCopyForm,
-    MeetingForm,
-    MeetingYearForm,
-    MetricForm,
-    NarrativeForm,
-    ValueForm,
-    suggested_meeting_dates,
-)
-from .jobs_models import ReviewPacket
+from . import charts, imports, selectors, services
+from .forms import GridForm, ImportForm, LibraryCopyForm, MetricForm, ValueForm
 from .models import MetricValue, StarterMetric
-from .packet_views import can_build as can_build_packet
 from .permissions import (
     EDIT_METRIC,
     ENTER_VALUES,
     PROPOSE_METRIC,
-    RECORD_COMMITMENT,
-    SCHEDULE_MEETING,
-    WRITE_NARRATIVE,
     can,
-    commitment_for_user,
     department_for,
-    meeting_for_user,
     metric_for_user,
 )
 
 IMPORT_SESSION_KEY = "metrics_import_csv"
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError next to the form's fields."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
+_form_errors = form_add_error
 
 
 # --- Metrics -----------------------------------------------------------------
 
 
+@require_GET
 def metric_list(request):
     user = request.user
-    metrics = (
-        selectors.metrics_visible_to(user).filter(active=True).order_by("department__name", "name")
+    metrics = selectors.hide_unsubmitted_areas(
+        user,
+        selectors.metrics_visible_to(user).filter(active=True).order_by("department__name", "name"),
     )
     by_department = [
         (dept, list(items)) for dept, items in groupby(metrics, key=lambda m: m.department)
@@ -74,8 +56,9 @@ def metric_list(request):
     return render(request, "metrics/metric_list.html", context)
 
 
-def metric_detail(request, pk):
-    metric = metric_for_user(request.user, pk)
+@read_only(lambda request, pk: metric_for_user(request.user, pk))
+def metric_detail(request, metric, pk):
+    selectors.hide_unsubmitted_areas(request.user, [metric])
     rows = selectors.metric_value_rows(metric)
     context = {
         "metric": metric,
@@ -101,15 +84,15 @@ def _svg(content: bytes) -> HttpResponse:
     return response
 
 
-def metric_chart(request, pk):
-    metric = metric_for_user(request.user, pk)
+@read_only(lambda request, pk: metric_for_user(request.user, pk))
+def metric_chart(request, metric, pk):
     # A phone gets a narrower drawing, so its labels stay readable.
     size = {"width": 420, "height": 340} if request.GET.get("size") == "small" else {}
     return _svg(charts.metric_trend_svg(metric, list(metric.values.all()), **size))
 
 
-def metric_sparkline(request, pk):
-    metric = metric_for_user(request.user, pk)
+@read_only(lambda request, pk: metric_for_user(request.user, pk))
+def metric_sparkline(request, metric, pk):
     return _svg(charts.metric_sparkline_svg(metric, list(metric.values.all())))
 
 
@@ -164,6 +147,7 @@ def metric_edit(request, pk):
     )
 
 
+@require_GET
 def library(request):
     user = request.user
     departments = [
@@ -177,9 +161,8 @@ def library(request):
     )
 
 
-@require_POST
-def library_copy(request, slug):
-    department = department_for(request.user, slug, action=PROPOSE_METRIC)
+@post_only(lambda request, slug: department_for(request.user, slug, action=PROPOSE_METRIC))
+def library_copy(request, department, slug):
     form = LibraryCopyForm(request.POST, department=department, prefix=department.slug)
     if form.is_valid():
         created = services.library_copy(
@@ -293,7 +276,7 @@ def value_import(request):
         if data is None:
             messages.error(request, "Upload the file again: the checked file is no longer here.")
             return redirect("metrics:value_import")
-        result = services.values_import(user=user, data=data.encode("utf-8"))
+        result = imports.values_import(user=user, data=data.encode("utf-8"))
         if result.ok:
             messages.success(
                 request,
@@ -305,13 +288,13 @@ def value_import(request):
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            if upload.size > services.MAX_IMPORT_BYTES:
-                result = services.ImportResult(
+            if upload.size > imports.MAX_IMPORT_BYTES:
+                result = imports.ImportResult(
                     errors=[(0, "The file is larger than 5 MB; split it into smaller files.")]
                 )
             else:
                 data = upload.read()
-                result = services.values_import_check(user=user, data=data)
+                result = imports.values_import_check(user=user, data=data)
                 if result.ok:
                     request.session[IMPORT_SESSION_KEY] = data.decode("utf-8-sig")
                 else:
@@ -329,179 +312,5 @@ def value_import(request):
             "result": result,
             "metrics": metrics,
             "preview": result.rows[:50] if result else [],
-        },
-    )
-
-
-# --- PhillyStat meetings --------------------------------------------------------
-
-
-def meeting_list(request):
-    user = request.user
-    today = fiscal.today()
-    meetings = selectors.meetings_visible_to(user)
-    departments = list(departments_visible_to(user).order_by("name"))
-    return render(
-        request,
-        "metrics/meeting_list.html",
-        {
-            "upcoming": meetings.filter(date__gte=today).order_by("date", "department__name"),
-            "past": meetings.filter(date__lt=today).order_by("-date", "department__name")[:50],
-            "schedule_departments": [d for d in departments if can(user, SCHEDULE_MEETING, d)],
-        },
-    )
-
-
-def meeting_schedule(request, slug):
-    department = department_for(request.user, slug, action=SCHEDULE_MEETING)
-    current = fiscal.current_quarter()
-    year = current.fiscal_year if current.quarter == 1 else current.fiscal_year + 1
-    initial = {"fiscal_year": year, **suggested_meeting_dates(year)}
-    form = MeetingYearForm(request.POST or None, department=department, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            created = services.meetings_schedule_year(
-                user=request.user,
-                department=department,
-                fiscal_year=form.cleaned_data["fiscal_year"],
-                dates=form.dates(),
-                analyst=form.cleaned_data["analyst"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"Scheduled {len(created)} PhillyStat meeting{'s' if len(created) != 1 else ''} "
-                f"for {department.display_name}"
-                + ("." if len(created) else "; every quarter already had one."),
-            )
-            return redirect("metrics:meeting_list")
-    return render(
-        request, "metrics/meeting_schedule.html", {"form": form, "department": department}
-    )
-
-
-def meeting_detail(request, pk):
-    meeting = meeting_for_user(request.user, pk)
-    report = selectors.quarter_report(meeting.department, meeting.fiscal_quarter)
-    can_commit = can(request.user, RECORD_COMMITMENT, meeting.department)
-    return render(
-        request,
-        "metrics/meeting_detail.html",
-        {
-            "meeting": meeting,
-            "report": report,
-            "commitments": meeting.commitments.select_related("closed_by"),
-            "carried": selectors.carried_commitments(meeting),
-            "can_commit": can_commit,
-            "commitment_form": CommitmentForm() if can_commit else None,
-            "can_write_narrative": can(request.user, WRITE_NARRATIVE, meeting.department),
-            "can_schedule": can(request.user, SCHEDULE_MEETING, meeting.department),
-            "packet": ReviewPacket.objects.filter(meeting=meeting).first(),
-            "can_build_packet": can_build_packet(request.user, meeting.department),
-            "reminders": meeting.reminders.select_related("recipient").order_by("created_at"),
-        },
-    )
-
-
-def meeting_edit(request, pk):
-    meeting = meeting_for_user(request.user, pk, action=SCHEDULE_MEETING)
-    form = MeetingForm(
-        request.POST or None,
-        department=meeting.department,
-        initial={"date": meeting.date, "attendees": meeting.attendees, "analyst": meeting.analyst},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(user=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, "PhillyStat meeting saved.")
-            return redirect(meeting)
-    return render(request, "metrics/meeting_form.html", {"form": form, "meeting": meeting})
-
-
-def narrative_edit(request, pk):
-    meeting = meeting_for_user(request.user, pk, action=WRITE_NARRATIVE)
-    report = selectors.quarter_report(meeting.department, meeting.fiscal_quarter)
-    initial = {}
-    if report.narrative:
-        initial = {
-            "what_changed": report.narrative.what_changed,
-            "impediments": report.narrative.impediments,
-        }
-    form = NarrativeForm(request.POST or None, lines=report.lines, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        services.narrative_save(
-            user=request.user,
-            department=meeting.department,
-            quarter=meeting.fiscal_quarter,
-            what_changed=form.cleaned_data["what_changed"],
-            impediments=form.cleaned_data["impediments"],
-            notes=form.notes(),
-        )
-        messages.success(request, f"Quarterly narrative for {meeting.quarter_label} saved.")
-        return redirect(meeting)
-    return render(
-        request, "metrics/narrative_form.html", {"form": form, "meeting": meeting, "report": report}
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def commitment_create(request, pk):
-    meeting = meeting_for_user(request.user, pk, action=RECORD_COMMITMENT)
-    form = CommitmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.commitment_create(user=request.user, meeting=meeting, **form.cleaned_data)
-        messages.success(request, "Commitment recorded.")
-        return redirect(meeting)
-    return render(request, "metrics/commitment_form.html", {"form": form, "meeting": meeting})
-
-
-@require_POST
-def commitment_close(request, pk):
-    commitment = commitment_for_user(request.user, pk, action=RECORD_COMMITMENT)
-    closed = services.commitment_close(user=request.user, commitment=commitment)
-    if request.htmx:
-        commitment.refresh_from_db()
-        return render(
-            request,
-            "metrics/partials/commitment_row.html",
-            {
-                "c": commitment,
-                "show_meeting": bool(request.POST.get("show_meeting")),
-                "can_close": True,
-            },
-        )
-    if closed:
-        messages.success(request, "Commitment closed.")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/metrics/meetings/") and "//" not in next_url:
-        return redirect(next_url)
-    return redirect(commitment.meeting)
-
-
-def meeting_memo(request, pk):
-    meeting = meeting_for_user(request.user, pk)
-    upcoming = selectors.next_meeting(meeting)
-    next_quarter = meeting.fiscal_quarter.next()
-    metrics = meeting.department.metrics.filter(active=True).order_by("name")
-    return render(
-        request,
-        "metrics/meeting_memo.html",
-        {
-            "meeting": meeting,
-            "commitments": meeting.commitments.all(),
-            "carried": selectors.carried_commitments(meeting),
-            "next_meeting": upcoming,
-            "next_quarter": next_quarter,
-            "metrics_due": metrics.filter(
-                ~Q(
-                    values__period_start__gte=next_quarter.start,
-                    values__period_start__lte=next_quarter.end,
-                )
-            ).distinct(),
         },
     )

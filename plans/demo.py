@@ -13,12 +13,13 @@ import datetime
 
 from django.utils import timezone
 
+from csoprogram.lib.fiscal import current_program_year
 from departments.models import User
 from focusgroups.models import FeedbackItem, Theme
 
-from . import services
+from . import areas, change_management, services
 from .models import AreaOfFocus, CustomerServicePlan, Impediment, LeaderSupport, Success
-from .selectors import current_program_year, strengths_and_opportunities_suggestion
+from .selectors import strengths_and_opportunities_suggestion
 
 FLEET_VISION = (
     "At the Office of Fleet Management, our vision is to deliver top quality service to our "
@@ -159,7 +160,7 @@ def _area(plan, cso, context, title, description, theme_names, year=1, status="a
         .distinct()
         .order_by("pk")[:2]
     )
-    return services.area_of_focus_add(
+    return areas.area_of_focus_add(
         plan=plan,
         user=cso,
         title=title,
@@ -193,7 +194,7 @@ def _seed_department(slug, department, context, year):
         last = services.plan_submit(plan=last, user=cso)
         services.plan_endorse(plan=last, user=head, note="Fully behind this.")
         services.plan_approve(plan=last, user=ccso, comment="A clear, realistic first year.")
-        services.area_of_focus_confirm_progress(
+        areas.area_of_focus_confirm_progress(
             area=first_area,
             user=ccso,
             note="Billing calls about confusing bills fell by a third over four quarters, "
@@ -201,7 +202,7 @@ def _seed_department(slug, department, context, year):
         )
         plan = services.plan_create(department=department, user=cso, program_year=year)
         copied = plan.areas_of_focus.get()
-        services.area_of_focus_update(area=copied, user=cso, status="sustained")
+        areas.area_of_focus_update(area=copied, user=cso, status="sustained")
         y2_title, y2_description, y2_themes = YEAR_TWO_AREA
         _area(plan, cso, context, y2_title, y2_description, y2_themes, year=2)
         plan = services.plan_submit(plan=plan, user=cso)
@@ -239,7 +240,7 @@ def _seed_change_record(slug, department, context):
         return
     today = timezone.localdate()
     for kind, description, support, who, resolution in IMPEDIMENTS.get(slug, []):
-        impediment = services.impediment_create(
+        impediment = change_management.impediment_create(
             department=department,
             user=cso,
             kind=kind,
@@ -248,9 +249,11 @@ def _seed_change_record(slug, department, context):
             who_can_help=who,
         )
         if resolution:
-            services.impediment_resolve(impediment=impediment, user=cso, resolution=resolution)
+            change_management.impediment_resolve(
+                impediment=impediment, user=cso, resolution=resolution
+            )
         elif head:
-            services.support_record(
+            change_management.support_record(
                 department=department,
                 user=head,
                 impediment=impediment,
@@ -258,14 +261,14 @@ def _seed_change_record(slug, department, context):
             )
     for title, days_ago in SUCCESSES.get(slug, []):
         if not Success.objects.filter(department=department, title=title).exists():
-            services.success_record(
+            change_management.success_record(
                 department=department,
                 user=head or cso,
                 title=title,
                 happened_on=today - datetime.timedelta(days=days_ago),
             )
     if slug == "fleet" and not LeaderSupport.objects.filter(department=department).exists():
-        services.support_record(
+        change_management.support_record(
             department=department,
             user=context["ccso"],
             description="Recognised the Fleet CSO's work at the Customer Service Week session.",

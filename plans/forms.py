@@ -103,6 +103,22 @@ class AreaOfFocusForm(_Crispy, forms.ModelForm):
             f"“{item.text[:140]}” ({item.get_sentiment_display().lower()})"
         )
         self.fields["year"].widget.attrs["min"] = 1
+        # Withdrawing has its own button, which asks why.
+        self.fields["status"].choices = [
+            c for c in AreaOfFocus.Status.choices if c[0] != AreaOfFocus.Status.WITHDRAWN
+        ]
+
+
+class WithdrawAreaForm(_Crispy, forms.Form):
+    reason = forms.CharField(
+        label="Why the area of focus is withdrawn",
+        widget=_rows(3),
+        help_text="Kept in the plan's history, with who and when.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
 
 
 class RequestChangesForm(_Crispy, forms.Form):

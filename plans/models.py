@@ -64,6 +64,7 @@ class AreaOfFocus(models.Model):
         ACTIVE = "active", "Active"
         PROGRESSING = "progressing", "Progressing"
         SUSTAINED = "sustained", "Sustained"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     plan = models.ForeignKey(
         CustomerServicePlan, on_delete=models.CASCADE, related_name="areas_of_focus"
@@ -83,6 +84,15 @@ class AreaOfFocus(models.Model):
     )
     progress_confirmed_at = models.DateTimeField(null=True, blank=True)
     progress_confirmation_note = models.TextField(blank=True)
+    # Recorded by the metrics app (plans does not read metrics): when one of
+    # the area's customer service metrics moved from its baseline toward its
+    # target; cleared if corrected values no longer show it.
+    progress_shown_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(m2m_fields=[themes])
@@ -91,20 +101,32 @@ class AreaOfFocus(models.Model):
         ordering = ["year", "pk"]
         verbose_name_plural = "areas of focus"
         constraints = [
-            # The program's rule: one realistic but impactful area of focus in year one.
+            # The program's rule: one realistic but impactful area of focus in
+            # year one, whatever its status; a withdrawn one makes room.
             models.UniqueConstraint(
                 fields=["plan"],
-                condition=Q(year=1, status="active"),
-                name="one_active_year_one_area_per_plan",
+                condition=Q(year=1) & ~Q(status="withdrawn"),
+                name="one_year_one_area_per_plan",
             ),
             models.CheckConstraint(condition=Q(year__gte=1), name="area_year_positive"),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn") | Q(withdrawn_at__isnull=False),
+                name="withdrawn_area_says_when",
+            ),
         ]
 
     def __str__(self):
         return self.title
 
+    @property
+    def has_progress(self) -> bool:
+        """Year one has shown progress: a metric moved toward its target, or
+        the CCSO confirmed it. SQL twin: plans.selectors.AREA_HAS_PROGRESS."""
+        return bool(self.progress_confirmed_at or self.progress_shown_at)
+
 
 EDITABLE_STATUSES = (PlanStatus.DRAFT, PlanStatus.CHANGES_REQUESTED)
+PLAN_TEXT_FIELDS = ("mission", "vision", "strengths", "opportunities", "sustainability")
 
 
 class CommentField(models.TextChoices):

@@ -1,23 +1,35 @@
 """Access to customer service plans and the change-management record.
 
 Outsiders get 404 (another department's records do not reveal they exist);
-people who may see a record but not act on it get 403. The MDO reads
-everything except plans never submitted, which answer 404 to it.
+people who may see a record but not act on it get 403. The MDO, and every
+page, packet and export read program-wide, sees a plan only once it was
+submitted for review (plan_shown_program_wide); a plan never submitted answers
+404 to the MDO and leaves no trace in what it reads.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import Q
 
+from csoprogram.lib.access import object_for_user
 from departments import roles
 from departments.models import Department, DepartmentRole
 
 from .models import EDITABLE_STATUSES, AreaOfFocus, CustomerServicePlan, Impediment
 
 
+def plan_shown_program_wide(plan: CustomerServicePlan) -> bool:
+    """The rule: a plan is seen outside its department (by the MDO, in
+    packets, dashboards and exports) once it was submitted for review."""
+    return plan.ever_submitted
+
+
+# SQL twin of plan_shown_program_wide, as a filter on CustomerServicePlan.
+SHOWN_PROGRAM_WIDE = Q(ever_submitted=True)
+
+
 def can_view_plan(user, plan: CustomerServicePlan) -> bool:
     if roles.is_ccso(user) or roles.has_department_role(user, plan.department_id):
         return True
-    return roles.is_mdo(user) and plan.ever_submitted
+    return roles.is_mdo(user) and plan_shown_program_wide(plan)
 
 
 def can_edit_plan(user, plan: CustomerServicePlan) -> bool:
@@ -39,34 +51,30 @@ def can_endorse_plan(user, plan: CustomerServicePlan) -> bool:
     return roles.is_head(user, plan.department_id)
 
 
-def plan_for_user(user, pk, *, write: bool = False) -> CustomerServicePlan:
+def plan_for_user(user, pk, *, write: bool = False, act=None) -> CustomerServicePlan:
     """The plan, if the user may see it (else 404); with write=True, also the
-    right to edit it now (else 403)."""
-    try:
-        plan = CustomerServicePlan.objects.select_related("department").get(
-            pk=pk, department__active=True
-        )
-    except (CustomerServicePlan.DoesNotExist, ValueError):
-        raise Http404("No such plan.") from None
-    if not can_view_plan(user, plan):
-        raise Http404("No such plan.")
-    if write and not can_edit_plan(user, plan):
-        raise PermissionDenied
-    return plan
+    right to edit it now (else 403); act: another right, such as can_review_plan."""
+    return object_for_user(
+        CustomerServicePlan.objects.select_related("department"),
+        user,
+        pk=pk,
+        department__active=True,
+        can_view=can_view_plan,
+        can_act=can_edit_plan if write else act,
+        not_found="No such plan.",
+    )
 
 
-def area_of_focus_for_user(user, pk, *, write: bool = False) -> AreaOfFocus:
-    try:
-        area = AreaOfFocus.objects.select_related("plan__department").get(
-            pk=pk, department__active=True
-        )
-    except (AreaOfFocus.DoesNotExist, ValueError):
-        raise Http404("No such area of focus.") from None
-    if not can_view_plan(user, area.plan):
-        raise Http404("No such area of focus.")
-    if write and not can_edit_plan(user, area.plan):
-        raise PermissionDenied
-    return area
+def area_of_focus_for_user(user, pk, *, write: bool = False, act=None) -> AreaOfFocus:
+    return object_for_user(
+        AreaOfFocus.objects.select_related("plan__department"),
+        user,
+        pk=pk,
+        department__active=True,
+        can_view=lambda u, a: can_view_plan(u, a.plan),
+        can_act=(lambda u, a: can_edit_plan(u, a.plan)) if write else act,
+        not_found="No such area of focus.",
+    )
 
 
 def can_view_change_record(user, department) -> bool:
@@ -87,34 +95,33 @@ def can_record_success(user, department) -> bool:
     return roles.is_ccso(user) or can_log_impediment(user, department)
 
 
+CHANGE_RECORD_ACTIONS = {
+    "impediment": can_log_impediment,
+    "support": can_record_support,
+    "success": can_record_success,
+}
+
+
 def change_record_department_for_user(user, slug: str, *, action: str | None = None) -> Department:
     """The department for its change-management record: 404 to outsiders;
     action ("impediment", "support", "success") needs that right, else 403."""
-    try:
-        department = Department.objects.get(slug=slug, active=True)
-    except Department.DoesNotExist:
-        raise Http404("No such department.") from None
-    if not can_view_change_record(user, department):
-        raise Http404("No such department.")
-    checks = {
-        "impediment": can_log_impediment,
-        "support": can_record_support,
-        "success": can_record_success,
-    }
-    if action and not checks[action](user, department):
-        raise PermissionDenied
-    return department
+    return object_for_user(
+        Department.objects.filter(active=True),
+        user,
+        slug=slug,
+        can_view=can_view_change_record,
+        can_act=CHANGE_RECORD_ACTIONS[action] if action else None,
+        not_found="No such department.",
+    )
 
 
 def impediment_for_user(user, pk, *, write: bool = False) -> Impediment:
-    try:
-        impediment = Impediment.objects.select_related("department").get(
-            pk=pk, department__active=True
-        )
-    except (Impediment.DoesNotExist, ValueError):
-        raise Http404("No such impediment.") from None
-    if not can_view_change_record(user, impediment.department):
-        raise Http404("No such impediment.")
-    if write and not can_log_impediment(user, impediment.department):
-        raise PermissionDenied
-    return impediment
+    return object_for_user(
+        Impediment.objects.select_related("department"),
+        user,
+        pk=pk,
+        department__active=True,
+        can_view=lambda u, i: can_view_change_record(u, i.department),
+        can_act=(lambda u, i: can_log_impediment(u, i.department)) if write else None,
+        not_found="No such impediment.",
+    )

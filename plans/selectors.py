@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime
-import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
+from csoprogram.lib import fiscal
 from departments import roles
-from departments.selectors import departments_visible_to, departments_with_stage, with_stage
+from departments.selectors import departments_visible_to
 from focusgroups.models import FeedbackItem
+from focusgroups.selectors import department_strengths_and_opportunities
 
 from .models import (
+    PLAN_TEXT_FIELDS,
     AreaOfFocus,
     CommentField,
     CustomerServicePlan,
@@ -24,18 +24,9 @@ from .models import (
     PlanComment,
     Success,
 )
+from .permissions import SHOWN_PROGRAM_WIDE, can_view_plan
 
-logger = logging.getLogger(__name__)
-
-PLAN_TEXT_FIELDS = ("mission", "vision", "strengths", "opportunities", "sustainability")
-
-
-def current_program_year(today: datetime.date | None = None) -> int:
-    """The fiscal year we are in: FY2027 starts on 1 July 2026 (with the
-    default FISCAL_YEAR_START_MONTH of 7)."""
-    today = today or timezone.localdate()
-    start = settings.FISCAL_YEAR_START_MONTH
-    return today.year + 1 if start > 1 and today.month >= start else today.year
+SENTIMENTS = ("positive", "negative", "suggestion")
 
 
 def annotate_plan_status(qs: QuerySet) -> QuerySet:
@@ -50,18 +41,49 @@ def annotate_plan_status(qs: QuerySet) -> QuerySet:
 
 
 def plans_visible_to(user) -> QuerySet[CustomerServicePlan]:
+    """Plans of the user's departments; the CCSO sees all; the MDO also sees
+    every plan shown program-wide, never one that was not."""
     qs = CustomerServicePlan.objects.filter(department__active=True).select_related("department")
     if roles.is_ccso(user):
         return qs
     mine = Q(department_id__in=roles.department_ids_with_role(user))
     if roles.is_mdo(user):
-        return qs.filter(mine | Q(ever_submitted=True))
+        return qs.filter(mine | SHOWN_PROGRAM_WIDE)
     return qs.filter(mine)
+
+
+def plans_shown_program_wide() -> QuerySet[CustomerServicePlan]:
+    """Plans that packets, dashboards and exports read for every department."""
+    return CustomerServicePlan.objects.filter(SHOWN_PROGRAM_WIDE)
+
+
+def areas_visible_to(user) -> QuerySet[AreaOfFocus]:
+    return AreaOfFocus.objects.filter(plan__in=plans_visible_to(user))
+
+
+def area_shown_to(user, area: AreaOfFocus | None) -> AreaOfFocus | None:
+    """The area if the user may read its plan, else None (for pages that
+    mention an area next to something else, such as a metric)."""
+    if area is None or not can_view_plan(user, area.plan):
+        return None
+    return area
+
+
+def areas_metrics_may_measure(department) -> QuerySet[AreaOfFocus]:
+    """The areas of focus a customer service metric of the department may be
+    linked to: areas of a plan submitted for review, not withdrawn (a metric is
+    read program-wide, so its area must be too)."""
+    return (
+        AreaOfFocus.objects.filter(department=department, plan__ever_submitted=True)
+        .exclude(status=AreaOfFocus.Status.WITHDRAWN)
+        .select_related("plan")
+        .order_by("-plan__program_year", "year", "pk")
+    )
 
 
 def departments_without_current_plan(user) -> list:
     """The user's departments (as CSO) without a plan for the current year."""
-    year = current_program_year()
+    year = fiscal.current_program_year()
     ids = roles.department_ids_with_role(user, "cso")
     return list(
         departments_visible_to(user)
@@ -73,54 +95,20 @@ def departments_without_current_plan(user) -> list:
 
 def strengths_and_opportunities_suggestion(*, department) -> dict[str, str]:
     """Strengths and opportunities suggested from the focus-group summary, as
-    text the CSO edits. Empty until the focus-group summary exists."""
-    try:
-        from focusgroups.selectors import department_strengths_and_opportunities
-    except ImportError:
-        return {}
-    try:
-        summary = department_strengths_and_opportunities(department=department)
-    except Exception:  # noqa: BLE001 - a suggestion must never block writing the plan
-        logger.exception("Focus-group summary failed for department %s", department.pk)
-        return {}
+    editable lines: the theme, its counts and a quote."""
+    summary = department_strengths_and_opportunities(department=department)
     result = {}
     for key in ("strengths", "opportunities"):
-        value = summary.get(key) if isinstance(summary, dict) else getattr(summary, key, None)
-        text = _as_text(value)
-        if text:
-            result[key] = text
-    return result
-
-
-def _as_text(value) -> str:
-    """Summary entries as editable lines: the theme, its counts, a quote.
-    Accepts focusgroups' ThemeSummary objects, dicts or plain strings."""
-    if not value:
-        return ""
-    if isinstance(value, str):
-        return value
-    lines = []
-    for item in value:
-        if isinstance(item, str):
-            lines.append(f"- {item}")
-            continue
-        get = item.get if isinstance(item, dict) else lambda k, o=item: getattr(o, k, None)
-        theme = get("theme")
-        name = getattr(theme, "name", None) or theme or get("name") or get("text") or ""
-        counts = [
-            f"{get(k)} {k}"
-            for k in ("positive", "negative", "suggestion")
-            if isinstance(get(k), int) and get(k)
-        ]
-        if not counts and get("count"):
-            counts = [str(get("count"))]
-        line = f"- {name}" + (f" ({', '.join(counts)})" if counts else "")
-        quotes = get("quotes") or []
-        if quotes:
-            line += f": “{quotes[0]}”"
-        if name:
+        lines = []
+        for s in getattr(summary, key):
+            counts = [f"{getattr(s, k)} {k}" for k in SENTIMENTS if getattr(s, k)]
+            line = f"- {s.theme.name}" + (f" ({', '.join(counts)})" if counts else "")
+            if s.quotes:
+                line += f": “{s.quotes[0]}”"
             lines.append(line)
-    return "\n".join(lines)
+        if lines:
+            result[key] = "\n".join(lines)
+    return result
 
 
 # -- the plan page ---------------------------------------------------------------
@@ -150,7 +138,6 @@ class AreaEvidence:
     themes: list[ThemeEvidence] = field(default_factory=list)
     quotes: list = field(default_factory=list)
     feedback_total: int = 0
-    metrics: list = field(default_factory=list)
 
 
 def areas_with_evidence(plan: CustomerServicePlan, *, quotes_per_area: int = 3) -> list:
@@ -188,10 +175,9 @@ def areas_with_evidence(plan: CustomerServicePlan, *, quotes_per_area: int = 3) 
         ):
             if len(samples[item.theme_id]) < quotes_per_area:
                 samples[item.theme_id].append(item)
-    metrics_by_area = _metrics_for_areas(areas)
     result = []
     for area in areas:
-        ev = AreaEvidence(area=area, metrics=metrics_by_area.get(area.pk, []))
+        ev = AreaEvidence(area=area)
         for theme in area.themes.all():
             row = counts.get(theme.pk, {})
             ev.themes.append(
@@ -210,26 +196,6 @@ def areas_with_evidence(plan: CustomerServicePlan, *, quotes_per_area: int = 3) 
         ev.feedback_total = max([t.count for t in ev.themes] + [len(linked)])
         result.append(ev)
     return result
-
-
-def _metrics_for_areas(areas) -> dict[int, list]:
-    """The customer service metrics of each area of focus with their latest
-    value, in one query: area id -> metrics annotated with latest_value,
-    latest_status and latest_period. Empty until the metrics app is there."""
-    if not areas:
-        return {}
-    try:
-        from metrics.models import Metric
-        from metrics.selectors import annotate_latest_value
-    except ImportError:
-        return {}
-    result: dict[int, list] = defaultdict(list)
-    metrics = annotate_latest_value(
-        Metric.objects.filter(area_of_focus__in=areas, active=True).order_by("name")
-    )
-    for metric in metrics:
-        result[metric.area_of_focus_id].append(metric)
-    return dict(result)
 
 
 # -- history -------------------------------------------------------------------------
@@ -388,9 +354,6 @@ def plan_version_diff(plan: CustomerServicePlan, *, older_id: int, newer_id: int
 # -- change management ----------------------------------------------------------------
 
 
-RECENT_SUCCESS_DAYS = 180
-
-
 def change_record(department) -> dict:
     return {
         "impediments": list(
@@ -409,33 +372,6 @@ def change_record(department) -> dict:
             Success.objects.filter(department=department).select_related("recorded_by")
         ),
     }
-
-
-def program_update(user) -> list:
-    """Per department: its stage, open impediments and recent successes, in a
-    fixed number of queries however many departments there are."""
-    since = timezone.localdate() - datetime.timedelta(days=RECENT_SUCCESS_DAYS)
-    qs = departments_with_stage(departments_visible_to(user)).order_by("name")
-    qs = qs.prefetch_related(
-        Prefetch(
-            "impediments",
-            queryset=Impediment.objects.filter(status=Impediment.Status.OPEN).order_by(
-                "-created_at"
-            ),
-            to_attr="open_impediments",
-        ),
-        Prefetch(
-            "successes",
-            queryset=Success.objects.filter(happened_on__gte=since).order_by("-happened_on"),
-            to_attr="recent_successes",
-        ),
-        Prefetch(
-            "leader_support",
-            queryset=LeaderSupport.objects.select_related("given_by").order_by("-created_at"),
-            to_attr="support_given",
-        ),
-    )
-    return with_stage(qs)
 
 
 COMMENT_FIELD_CHOICES = CommentField.choices

@@ -1,5 +1,6 @@
-"""Writes about customer service plans: the status flow, the area-of-focus
-rules, the review conversation and the change-management record.
+"""Writes about customer service plans: the status flow and the review
+conversation. Areas of focus are in plans/areas.py, the change-management
+record in plans/change_management.py.
 
 Every save of a plan is a compare-and-swap on its version, so two people
 editing the same plan never overwrite each other; each one leaves a history
@@ -8,7 +9,6 @@ record with who and when.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -16,36 +16,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from csoprogram.lib import fiscal
+from csoprogram.lib.rules import RuleError
 from departments import roles
-from metrics import selectors as metrics_selectors
 
 from . import permissions
 from .models import (
     EDITABLE_STATUSES,
+    PLAN_TEXT_FIELDS,
     AreaOfFocus,
     CommentField,
     CustomerServicePlan,
-    Impediment,
-    LeaderSupport,
     PlanComment,
     PlanStatus,
-    Success,
 )
-from .selectors import current_program_year
-
-logger = logging.getLogger(__name__)
-
-PLAN_TEXT_FIELDS = ("mission", "vision", "strengths", "opportunities", "sustainability")
-
-
-class PlanRuleError(Exception):
-    """A program rule refused the action. `rule` says which rule, `remedy`
-    what would satisfy it; both are shown to the person as they are."""
-
-    def __init__(self, rule: str, remedy: str = ""):
-        self.rule = rule
-        self.remedy = remedy
-        super().__init__(f"{rule} {remedy}".strip())
 
 
 @dataclass(frozen=True)
@@ -93,14 +77,14 @@ def plan_create(*, department, user, program_year: int | None = None) -> Custome
     the department's last plan (texts and areas of focus)."""
     if not roles.is_cso(user, department):
         raise PermissionDenied
-    year = program_year or current_program_year()
+    year = program_year or fiscal.current_program_year()
     previous = (
         CustomerServicePlan.objects.filter(department=department, program_year__lt=year)
         .order_by("-program_year")
         .first()
     )
     if CustomerServicePlan.objects.filter(department=department, program_year__gte=year).exists():
-        raise PlanRuleError(
+        raise RuleError(
             f"The department already has a customer service plan for FY{year}.",
             "Open that plan to continue it.",
         )
@@ -122,7 +106,7 @@ def plan_create(*, department, user, program_year: int | None = None) -> Custome
                 _copy_areas_of_focus(previous, plan, user)
     except IntegrityError:
         # Another CSO of the department started the plan at the same moment.
-        raise PlanRuleError(
+        raise RuleError(
             f"The department already has a customer service plan for FY{year}.",
             "Open that plan to continue it.",
         ) from None
@@ -170,7 +154,7 @@ def plan_changes_since(plan: CustomerServicePlan, version: int) -> tuple[list[Fi
 def plan_update(*, plan: CustomerServicePlan, user, version: int, **texts) -> CustomerServicePlan:
     """Save the plan's texts, if nobody saved since `version` (the version the
     person opened). A stale save raises PlanConflict with what changed; a save
-    after the plan left draft / changes requested raises PlanRuleError."""
+    after the plan left draft / changes requested raises RuleError."""
     if not roles.is_cso(user, plan.department_id):
         raise PermissionDenied
     # The status is checked in the same update as the version.
@@ -185,9 +169,10 @@ def plan_update(*, plan: CustomerServicePlan, user, version: int, **texts) -> Cu
             return _record_plan_history(plan.pk, user, "Edited")
     current = CustomerServicePlan.objects.select_related("department").get(pk=plan.pk)
     if current.status not in EDITABLE_STATUSES:
-        raise PlanRuleError(
+        raise RuleError(
             f"The plan is {current.get_status_display().lower()} and cannot be edited now.",
             "Your text is kept below; copy it into a comment if it still matters.",
+            code="conflict",
         )
     changes, by = plan_changes_since(current, version)
     raise PlanConflict(current=current, changes=changes, by=by)
@@ -202,9 +187,10 @@ def _transition(
     )
     if not won:
         current = CustomerServicePlan.objects.get(pk=plan.pk)
-        raise PlanRuleError(
+        raise RuleError(
             f"The plan is now {current.get_status_display().lower()}, so this step does not apply.",
             "Reload the plan to see where it stands.",
+            code="conflict",
         )
     return _record_plan_history(plan.pk, user, reason)
 
@@ -215,12 +201,12 @@ def plan_submit(*, plan: CustomerServicePlan, user) -> CustomerServicePlan:
         raise PermissionDenied
     missing = [_field_label(f) for f in ("mission", "vision") if not getattr(plan, f).strip()]
     if missing:
-        raise PlanRuleError(
+        raise RuleError(
             "A plan is submitted with its mission statement and vision statement.",
             f"Write the {' and the '.join(m.lower() for m in missing)} first.",
         )
-    if not plan.areas_of_focus.exists():
-        raise PlanRuleError(
+    if not plan.areas_of_focus.exclude(status=AreaOfFocus.Status.WITHDRAWN).exists():
+        raise RuleError(
             "A plan is submitted with one realistic but impactful area of focus for year one.",
             "Add the area of focus first.",
         )
@@ -249,7 +235,7 @@ def plan_endorse(*, plan: CustomerServicePlan, user, note: str = "") -> Customer
             pk=plan.pk, status=PlanStatus.SUBMITTED, endorsed_by__isnull=True
         ).update(endorsed_by=user, endorsed_at=now, version=F("version") + 1, updated_at=now)
         if not won:
-            raise PlanRuleError(
+            raise RuleError(
                 "Only a submitted plan not yet endorsed can be endorsed.",
                 "Reload the plan to see where it stands.",
             )
@@ -265,9 +251,7 @@ def plan_request_changes(
     if not permissions.can_review_plan(user, plan):
         raise PermissionDenied
     if not comment.strip():
-        raise PlanRuleError(
-            "Changes are requested with a comment.", "Say what the CSO should change."
-        )
+        raise RuleError("Changes are requested with a comment.", "Say what the CSO should change.")
     with transaction.atomic():
         fresh = _transition(
             plan,
@@ -317,216 +301,5 @@ def plan_comment_add(*, plan: CustomerServicePlan, user, body: str, field: str =
     if not permissions.can_comment_on_plan(user, plan):
         raise PermissionDenied
     if not body.strip():
-        raise PlanRuleError("A comment needs some text.", "Write the comment, then send it.")
+        raise RuleError("A comment needs some text.", "Write the comment, then send it.")
     return _comment(plan, user, body, field=field)
-
-
-# -- areas of focus -------------------------------------------------------------
-
-
-def area_of_focus_has_progress(area: AreaOfFocus) -> bool:
-    """Progress is a metric moved toward its target, or the CCSO's confirmation."""
-    return bool(area.progress_confirmed_at) or metrics_selectors.area_of_focus_has_progress(area)
-
-
-def area_of_focus_check(
-    *, plan: CustomerServicePlan, year: int, status: str, area: AreaOfFocus | None = None
-) -> None:
-    """The program's rules for areas of focus, in one place. Raises
-    PlanRuleError naming the rule and what would satisfy it.
-
-    - Exactly one active area of focus in year one (also a database constraint).
-    - A year-N area (N ≥ 2) only once a year-(N-1) area of the department has
-      shown progress: a metric moved toward its target, or the CCSO confirmed it.
-    """
-    if year < 1:
-        raise PlanRuleError("The year of an area of focus is 1 or more.", "Choose year 1, 2 …")
-    if year == 1 and status == AreaOfFocus.Status.ACTIVE:
-        others = plan.areas_of_focus.filter(year=1, status=AreaOfFocus.Status.ACTIVE)
-        if area is not None and area.pk:
-            others = others.exclude(pk=area.pk)
-        active = others.first()
-        if active is not None:
-            raise PlanRuleError(
-                "A plan has exactly one active area of focus in year one.",
-                f"“{active.title}” is already active: mark it progressing or sustained, "
-                "or save this one as planned.",
-            )
-    if year >= 2:
-        earlier = list(
-            AreaOfFocus.objects.filter(department_id=plan.department_id, year=year - 1).exclude(
-                pk=getattr(area, "pk", None)
-            )
-        )
-        if not earlier:
-            raise PlanRuleError(
-                f"A year-{year} area of focus follows a year-{year - 1} area of focus.",
-                f"Add the year-{year - 1} area of focus first.",
-            )
-        if not any(area_of_focus_has_progress(a) for a in earlier):
-            titles = ", ".join(f"“{a.title}”" for a in earlier)
-            raise PlanRuleError(
-                f"A year-{year} area of focus can only be added once year {year - 1} "
-                "has shown progress.",
-                f"Either a customer service metric of {titles} moves from its baseline toward "
-                "its target, or the Chief Customer Service Officer confirms progress on it "
-                "(who, when and why are recorded).",
-            )
-
-
-def _save_area(area: AreaOfFocus, user, reason: str, themes, feedback_items) -> AreaOfFocus:
-    area._history_user = user
-    area._change_reason = reason
-    try:
-        with transaction.atomic():
-            area.save()
-            if themes is not None:
-                area.themes.set(themes)
-            if feedback_items is not None:
-                area.feedback_items.set(feedback_items)
-    except IntegrityError:
-        # Two saves raced past the check; the database constraint held.
-        raise PlanRuleError(
-            "A plan has exactly one active area of focus in year one.",
-            "Another active year-one area was saved a moment ago: reload the plan.",
-        ) from None
-    return area
-
-
-def area_of_focus_add(
-    *,
-    plan: CustomerServicePlan,
-    user,
-    title: str,
-    description: str = "",
-    year: int = 1,
-    status: str = AreaOfFocus.Status.ACTIVE,
-    themes=(),
-    feedback_items=(),
-) -> AreaOfFocus:
-    if not permissions.can_edit_plan(user, plan):
-        raise PermissionDenied
-    area_of_focus_check(plan=plan, year=year, status=status)
-    area = AreaOfFocus(
-        plan=plan,
-        department_id=plan.department_id,
-        title=title,
-        description=description,
-        year=year,
-        status=status,
-    )
-    return _save_area(area, user, "Added", themes, feedback_items)
-
-
-def area_of_focus_update(
-    *, area: AreaOfFocus, user, themes=None, feedback_items=None, **fields
-) -> AreaOfFocus:
-    if not permissions.can_edit_plan(user, area.plan):
-        raise PermissionDenied
-    year = fields.get("year", area.year)
-    status = fields.get("status", area.status)
-    if year != area.year or status != area.status:
-        area_of_focus_check(plan=area.plan, year=year, status=status, area=area)
-    for name in ("title", "description", "year", "status"):
-        if name in fields:
-            setattr(area, name, fields[name])
-    return _save_area(area, user, "Edited", themes, feedback_items)
-
-
-def area_of_focus_confirm_progress(*, area: AreaOfFocus, user, note: str) -> AreaOfFocus:
-    """The CCSO records that the area of focus has shown progress, and why."""
-    if not roles.is_ccso(user):
-        raise PermissionDenied
-    if not note.strip():
-        raise PlanRuleError(
-            "A progress confirmation says why progress is confirmed.",
-            "Write what you saw, for example the result discussed at PhillyStat.",
-        )
-    area.progress_confirmed_by = user
-    area.progress_confirmed_at = timezone.now()
-    area.progress_confirmation_note = note.strip()
-    area._history_user = user
-    area._change_reason = "Progress confirmed by the CCSO"
-    area.save(
-        update_fields=[
-            "progress_confirmed_by",
-            "progress_confirmed_at",
-            "progress_confirmation_note",
-            "updated_at",
-        ]
-    )
-    return area
-
-
-# -- change management ------------------------------------------------------------
-
-
-def impediment_create(
-    *,
-    department,
-    user,
-    kind: str,
-    description: str,
-    support_requested: str = "",
-    who_can_help: str = "",
-) -> Impediment:
-    if not permissions.can_log_impediment(user, department):
-        raise PermissionDenied
-    impediment = Impediment(
-        department=department,
-        kind=kind,
-        description=description,
-        support_requested=support_requested,
-        who_can_help=who_can_help,
-        created_by=user,
-    )
-    impediment._history_user = user
-    impediment.save()
-    return impediment
-
-
-def impediment_resolve(*, impediment: Impediment, user, resolution: str) -> Impediment:
-    if not permissions.can_log_impediment(user, impediment.department):
-        raise PermissionDenied
-    if not resolution.strip():
-        raise PlanRuleError(
-            "A resolved impediment says how it was resolved.", "Write the resolution."
-        )
-    now = timezone.now()
-    with transaction.atomic():
-        won = Impediment.objects.filter(pk=impediment.pk, status=Impediment.Status.OPEN).update(
-            status=Impediment.Status.RESOLVED,
-            resolution=resolution.strip(),
-            resolved_by=user,
-            resolved_at=now,
-            updated_at=now,
-        )
-        if not won:
-            raise PlanRuleError("The impediment is already resolved.", "Reload the page.")
-        fresh = Impediment.objects.get(pk=impediment.pk)
-        Impediment.history.bulk_history_create(
-            [fresh], update=True, default_user=user, default_change_reason="Resolved"
-        )
-    return fresh
-
-
-def support_record(*, department, user, description: str, impediment=None) -> LeaderSupport:
-    if not permissions.can_record_support(user, department):
-        raise PermissionDenied
-    if impediment is not None and impediment.department_id != department.pk:
-        raise PermissionDenied
-    return LeaderSupport.objects.create(
-        department=department, impediment=impediment, description=description, given_by=user
-    )
-
-
-def success_record(*, department, user, title: str, happened_on, description: str = "") -> Success:
-    if not permissions.can_record_success(user, department):
-        raise PermissionDenied
-    return Success.objects.create(
-        department=department,
-        title=title,
-        description=description,
-        happened_on=happened_on,
-        recorded_by=user,
-    )

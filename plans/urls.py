@@ -1,11 +1,17 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
-from . import views
+from . import area_views, change_views, views
 
 app_name = "plans"
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
-    path("program-update/", views.program_update, name="program_update"),
+    # The program update reads every app: it moved to the program pages.
+    path(
+        "program-update/",
+        RedirectView.as_view(pattern_name="csoprogram:program_update", permanent=True),
+        name="program_update",
+    ),
     path("start/<slug:slug>/", views.plan_start, name="plan_start"),
     path("<int:pk>/", views.plan_detail, name="plan_detail"),
     path("<int:pk>/edit/", views.plan_edit, name="plan_edit"),
@@ -15,20 +21,35 @@ urlpatterns = [
     path("<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("<int:pk>/comments/", views.plan_comment, name="plan_comment"),
     path("<int:pk>/history/", views.plan_history, name="plan_history"),
-    path("<int:pk>/areas/new/", views.area_create, name="area_create"),
-    path("areas/<int:pk>/edit/", views.area_edit, name="area_edit"),
+    path("<int:pk>/areas/new/", area_views.area_create, name="area_create"),
+    path("areas/<int:pk>/edit/", area_views.area_edit, name="area_edit"),
+    path("areas/<int:pk>/withdraw/", area_views.area_withdraw, name="area_withdraw"),
     path(
         "areas/<int:pk>/confirm-progress/",
-        views.area_confirm_progress,
+        area_views.area_confirm_progress,
         name="area_confirm_progress",
     ),
-    path("departments/<slug:slug>/change-management/", views.change_record, name="change_record"),
+    path(
+        "departments/<slug:slug>/change-management/",
+        change_views.change_record,
+        name="change_record",
+    ),
     path(
         "departments/<slug:slug>/impediments/new/",
-        views.impediment_create,
+        change_views.impediment_create,
         name="impediment_create",
     ),
-    path("impediments/<int:pk>/resolve/", views.impediment_resolve, name="impediment_resolve"),
-    path("departments/<slug:slug>/support/new/", views.support_create, name="support_create"),
-    path("departments/<slug:slug>/successes/new/", views.success_create, name="success_create"),
+    path(
+        "impediments/<int:pk>/resolve/",
+        change_views.impediment_resolve,
+        name="impediment_resolve",
+    ),
+    path(
+        "departments/<slug:slug>/support/new/", change_views.support_create, name="support_create"
+    ),
+    path(
+        "departments/<slug:slug>/successes/new/",
+        change_views.success_create,
+        name="success_create",
+    ),
 ]

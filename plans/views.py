@@ -1,28 +1,26 @@
-"""Thin views: get the object through plans.permissions, call a service,
-render. Rules live in services.py; reads in selectors.py."""
+"""Plan pages. Thin: get the plan through plans.permissions (404 outside the
+department, 403 without the right), call a service, render. Rules live in
+services.py; reads in selectors.py. Areas of focus: area_views.py; the
+change-management record: change_views.py."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
 
+from csoprogram.lib import fiscal
+from csoprogram.lib.access import post_only, read_only
+from csoprogram.lib.rules import RuleError
 from departments import roles
-from departments.permissions import require_program_wide
 
 from . import permissions, selectors, services
 from .forms import (
     ApproveForm,
-    AreaOfFocusForm,
     CommentForm,
     CompareVersionsForm,
-    ConfirmProgressForm,
     EndorseForm,
-    ImpedimentForm,
     PlanForm,
     RequestChangesForm,
-    ResolveImpedimentForm,
-    SuccessForm,
-    SupportForm,
 )
 from .models import PlanStatus
 
@@ -35,48 +33,42 @@ PLAN_SECTIONS = [
 ]
 
 
-def _post_only(request):
-    """Checked after access, so outsiders still get 404 and not 405."""
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
-    return None
+def refused(request, error: RuleError) -> None:
+    """A refused action without a form to show it on: a message at the top."""
+    messages.error(request, error.text)
 
 
-def _read_only(request):
-    if request.method not in ("GET", "HEAD"):
-        return HttpResponseNotAllowed(["GET", "HEAD"])
-    return None
-
-
-def _refused(request, error: services.PlanRuleError) -> None:
-    messages.error(request, f"{error.rule} {error.remedy}".strip())
+def _plan(write=False, act=None):
+    return lambda request, pk: permissions.plan_for_user(request.user, pk, write=write, act=act)
 
 
 # -- plans -----------------------------------------------------------------------
 
 
+@require_GET
 def plan_list(request):
-    if response := _read_only(request):
-        return response
     plans = selectors.plans_visible_to(request.user).order_by("department__name", "-program_year")
     context = {
         "plans": plans,
         "to_start": selectors.departments_without_current_plan(request.user),
-        "program_year": selectors.current_program_year(),
+        "program_year": fiscal.current_program_year(),
     }
     return render(request, "plans/plan_list.html", context)
 
 
-def plan_start(request, slug):
+def _department_cso(request, slug):
     department = permissions.change_record_department_for_user(request.user, slug)
     if not roles.is_cso(request.user, department):
         raise PermissionDenied
-    if response := _post_only(request):
-        return response
+    return department
+
+
+@post_only(_department_cso)
+def plan_start(request, department, slug):
     try:
         plan = services.plan_create(department=department, user=request.user)
-    except services.PlanRuleError as error:
-        _refused(request, error)
+    except RuleError as error:
+        refused(request, error)
         return redirect("plans:plan_list")
     messages.success(request, f"The FY{plan.program_year} customer service plan is started.")
     return redirect("plans:plan_edit", pk=plan.pk)
@@ -91,7 +83,7 @@ def _plan_page(request, plan, *, status=200, **forms):
         {"name": n, "label": label, "text": getattr(plan, n), "comments": by_field.get(n, [])}
         for n, label in PLAN_SECTIONS
     ]
-    newer_year = selectors.current_program_year() > plan.program_year
+    newer_year = fiscal.current_program_year() > plan.program_year
     context = {
         "plan": plan,
         "department": plan.department,
@@ -123,10 +115,8 @@ def _latest_plan_id(plan):
     return plan.department.plans.order_by("-program_year").values_list("pk", flat=True).first()
 
 
-def plan_detail(request, pk):
-    plan = permissions.plan_for_user(request.user, pk)
-    if response := _read_only(request):
-        return response
+@read_only(_plan())
+def plan_detail(request, plan, pk):
     return _plan_page(request, plan)
 
 
@@ -160,8 +150,8 @@ def plan_edit(request, pk):
                 form = PlanForm(posted, instance=exc.current)
                 form.is_valid()
                 plan = exc.current
-            except services.PlanRuleError as error:
-                _refused(request, error)
+            except RuleError as error:
+                refused(request, error)
                 status = 409
             else:
                 messages.success(request, "The customer service plan is saved.")
@@ -182,14 +172,12 @@ def plan_edit(request, pk):
     return render(request, "plans/plan_form.html", context, status=status)
 
 
-def plan_submit(request, pk):
-    plan = permissions.plan_for_user(request.user, pk, write=True)
-    if response := _post_only(request):
-        return response
+@post_only(_plan(write=True))
+def plan_submit(request, plan, pk):
     try:
         services.plan_submit(plan=plan, user=request.user)
-    except services.PlanRuleError as error:
-        _refused(request, error)
+    except RuleError as error:
+        refused(request, error)
     else:
         messages.success(
             request, "The plan is submitted for review by the Chief Customer Service Officer."
@@ -197,27 +185,21 @@ def plan_submit(request, pk):
     return redirect(plan)
 
 
-def plan_endorse(request, pk):
-    plan = permissions.plan_for_user(request.user, pk)
-    if not permissions.can_endorse_plan(request.user, plan):
-        raise PermissionDenied
-    if response := _post_only(request):
-        return response
+@post_only(_plan(act=permissions.can_endorse_plan))
+def plan_endorse(request, plan, pk):
     form = EndorseForm(request.POST)
     form.is_valid()
     try:
         services.plan_endorse(plan=plan, user=request.user, note=form.cleaned_data.get("note", ""))
-    except services.PlanRuleError as error:
-        _refused(request, error)
+    except RuleError as error:
+        refused(request, error)
     else:
         messages.success(request, "You endorsed the plan.")
     return redirect(plan)
 
 
 def plan_request_changes(request, pk):
-    plan = permissions.plan_for_user(request.user, pk)
-    if not permissions.can_review_plan(request.user, plan):
-        raise PermissionDenied
+    plan = permissions.plan_for_user(request.user, pk, act=permissions.can_review_plan)
     status = 200
     if request.method == "POST":
         form = RequestChangesForm(request.POST)
@@ -229,8 +211,8 @@ def plan_request_changes(request, pk):
                     comment=form.cleaned_data["comment"],
                     field=form.cleaned_data["field"],
                 )
-            except services.PlanRuleError as error:
-                _refused(request, error)
+            except RuleError as error:
+                refused(request, error)
             else:
                 messages.success(request, "The plan is returned to the CSO with your comment.")
             return redirect(plan)
@@ -242,31 +224,23 @@ def plan_request_changes(request, pk):
     )
 
 
-def plan_approve(request, pk):
-    plan = permissions.plan_for_user(request.user, pk)
-    if not permissions.can_review_plan(request.user, plan):
-        raise PermissionDenied
-    if response := _post_only(request):
-        return response
+@post_only(_plan(act=permissions.can_review_plan))
+def plan_approve(request, plan, pk):
     form = ApproveForm(request.POST)
     form.is_valid()
     try:
         services.plan_approve(
             plan=plan, user=request.user, comment=form.cleaned_data.get("comment", "")
         )
-    except services.PlanRuleError as error:
-        _refused(request, error)
+    except RuleError as error:
+        refused(request, error)
     else:
         messages.success(request, "The customer service plan is approved.")
     return redirect(plan)
 
 
-def plan_comment(request, pk):
-    plan = permissions.plan_for_user(request.user, pk)
-    if not permissions.can_comment_on_plan(request.user, plan):
-        raise PermissionDenied
-    if response := _post_only(request):
-        return response
+@post_only(_plan(act=permissions.can_comment_on_plan))
+def plan_comment(request, plan, pk):
     form = CommentForm(request.POST)
     added = form.is_valid()
     if added:
@@ -293,10 +267,8 @@ def plan_comment(request, pk):
     return redirect(f"{plan.get_absolute_url()}#conversation")
 
 
-def plan_history(request, pk):
-    plan = permissions.plan_for_user(request.user, pk)
-    if response := _read_only(request):
-        return response
+@read_only(_plan())
+def plan_history(request, plan, pk):
     versions = selectors.plan_versions(plan)
     diff, older, newer = [], None, None
     if "older" in request.GET:
@@ -320,189 +292,3 @@ def plan_history(request, pk):
         "newer": newer,
     }
     return render(request, "plans/plan_history.html", context)
-
-
-# -- areas of focus -------------------------------------------------------------------
-
-
-def _area_form_page(request, plan, form, area=None, status=200):
-    _, by_field = selectors.comments_by_field(plan)
-    context = {
-        "plan": plan,
-        "form": form,
-        "area": area,
-        # What the reviewer said about the area of focus, next to the form.
-        "area_comments": by_field.get("areas_of_focus", []),
-    }
-    return render(request, "plans/area_form.html", context, status=status)
-
-
-def _area_data(form):
-    data = dict(form.cleaned_data)
-    return data.pop("themes"), data.pop("feedback_items"), data
-
-
-def area_create(request, pk):
-    plan = permissions.plan_for_user(request.user, pk, write=True)
-    if request.method == "POST":
-        form = AreaOfFocusForm(request.POST, department=plan.department)
-        if form.is_valid():
-            themes, items, data = _area_data(form)
-            try:
-                services.area_of_focus_add(
-                    plan=plan, user=request.user, themes=themes, feedback_items=items, **data
-                )
-            except services.PlanRuleError as error:
-                form.add_error(None, f"{error.rule} {error.remedy}".strip())
-                return _area_form_page(request, plan, form, status=409)
-            messages.success(request, "The area of focus is added to the plan.")
-            return redirect(f"{plan.get_absolute_url()}#areas-of-focus")
-        return _area_form_page(request, plan, form, status=400)
-    year = 2 if plan.areas_of_focus.filter(year=1).exists() else 1
-    form = AreaOfFocusForm(department=plan.department, initial={"year": year})
-    return _area_form_page(request, plan, form)
-
-
-def area_edit(request, pk):
-    area = permissions.area_of_focus_for_user(request.user, pk, write=True)
-    plan = area.plan
-    if request.method == "POST":
-        form = AreaOfFocusForm(request.POST, instance=area, department=plan.department)
-        if form.is_valid():
-            themes, items, data = _area_data(form)
-            # The form wrote its values onto the instance; start from the saved row.
-            area.refresh_from_db()
-            try:
-                services.area_of_focus_update(
-                    area=area, user=request.user, themes=themes, feedback_items=items, **data
-                )
-            except services.PlanRuleError as error:
-                form.add_error(None, f"{error.rule} {error.remedy}".strip())
-                return _area_form_page(request, plan, form, area, status=409)
-            messages.success(request, "The area of focus is saved.")
-            return redirect(f"{plan.get_absolute_url()}#areas-of-focus")
-        return _area_form_page(request, plan, form, area, status=400)
-    form = AreaOfFocusForm(instance=area, department=plan.department)
-    return _area_form_page(request, plan, form, area)
-
-
-def area_confirm_progress(request, pk):
-    area = permissions.area_of_focus_for_user(request.user, pk)
-    if not roles.is_ccso(request.user):
-        raise PermissionDenied
-    status = 200
-    if request.method == "POST":
-        form = ConfirmProgressForm(request.POST)
-        if form.is_valid():
-            services.area_of_focus_confirm_progress(
-                area=area, user=request.user, note=form.cleaned_data["note"]
-            )
-            messages.success(
-                request,
-                f"Progress on “{area.title}” is confirmed: the department may add its next "
-                "area of focus.",
-            )
-            return redirect(f"{area.plan.get_absolute_url()}#areas-of-focus")
-        status = 400
-    else:
-        form = ConfirmProgressForm()
-    return render(
-        request,
-        "plans/area_confirm_progress.html",
-        {"area": area, "plan": area.plan, "form": form},
-        status=status,
-    )
-
-
-# -- change management -----------------------------------------------------------------
-
-
-def _change_page(request, department, *, status=200, **forms):
-    user = request.user
-    can_log = permissions.can_log_impediment(user, department)
-    context = {
-        "department": department,
-        **selectors.change_record(department),
-        "can_log": can_log,
-        "can_support": permissions.can_record_support(user, department),
-        "can_success": permissions.can_record_success(user, department),
-        "impediment_form": forms.get("impediment_form") or ImpedimentForm(),
-        "support_form": forms.get("support_form") or SupportForm(department=department),
-        "success_form": forms.get("success_form") or SuccessForm(),
-        "resolve_form": ResolveImpedimentForm(),
-    }
-    return render(request, "plans/change_record.html", context, status=status)
-
-
-def change_record(request, slug):
-    department = permissions.change_record_department_for_user(request.user, slug)
-    if response := _read_only(request):
-        return response
-    return _change_page(request, department)
-
-
-def impediment_create(request, slug):
-    department = permissions.change_record_department_for_user(
-        request.user, slug, action="impediment"
-    )
-    if response := _post_only(request):
-        return response
-    form = ImpedimentForm(request.POST)
-    if not form.is_valid():
-        return _change_page(request, department, status=400, impediment_form=form)
-    services.impediment_create(department=department, user=request.user, **form.cleaned_data)
-    messages.success(request, "The impediment is logged.")
-    return redirect("plans:change_record", slug=department.slug)
-
-
-def impediment_resolve(request, pk):
-    impediment = permissions.impediment_for_user(request.user, pk, write=True)
-    if response := _post_only(request):
-        return response
-    form = ResolveImpedimentForm(request.POST)
-    if form.is_valid():
-        try:
-            services.impediment_resolve(
-                impediment=impediment,
-                user=request.user,
-                resolution=form.cleaned_data["resolution"],
-            )
-        except services.PlanRuleError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, "The impediment is marked resolved.")
-    else:
-        messages.error(request, "Write how the impediment was resolved.")
-    return redirect("plans:change_record", slug=impediment.department.slug)
-
-
-def support_create(request, slug):
-    department = permissions.change_record_department_for_user(request.user, slug, action="support")
-    if response := _post_only(request):
-        return response
-    form = SupportForm(request.POST, department=department)
-    if not form.is_valid():
-        return _change_page(request, department, status=400, support_form=form)
-    services.support_record(department=department, user=request.user, **form.cleaned_data)
-    messages.success(request, "The support you gave is recorded.")
-    return redirect("plans:change_record", slug=department.slug)
-
-
-def success_create(request, slug):
-    department = permissions.change_record_department_for_user(request.user, slug, action="success")
-    if response := _post_only(request):
-        return response
-    form = SuccessForm(request.POST)
-    if not form.is_valid():
-        return _change_page(request, department, status=400, success_form=form)
-    services.success_record(department=department, user=request.user, **form.cleaned_data)
-    messages.success(request, "The success is recorded — worth celebrating.")
-    return redirect("plans:change_record", slug=department.slug)
-
-
-def program_update(request):
-    require_program_wide(request.user)
-    if response := _read_only(request):
-        return response
-    departments = selectors.program_update(request.user)
-    return render(request, "plans/program_update.html", {"departments": departments})

@@ -3,8 +3,8 @@
 
 import datetime
 
+from csoprogram.lib import fiscal
 from csoprogram.models import DepartmentPublication, ProgramMeeting, ProgramMeetingDepartment
-from metrics import fiscal
 from tests.metrics.factories import MetricFactory, add_value
 from tests.plans.builders import plan
 from tests.policy import LOGIN, PERSONAS, Rule, department_object, program_page, same_for_all

@@ -42,12 +42,12 @@ from django.urls import reverse
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from csoprogram.lib import fiscal
 from csoprogram.models import Notification, ProgramMeeting, ProgramMeetingDepartment
 from departments.models import Department, User
 from focusgroups.models import FeedbackItem, FocusGroupSession, Theme
-from metrics import fiscal
-from metrics.jobs_models import ReviewPacket
 from metrics.models import Commitment, Metric, MetricValue, PhillyStatMeeting
+from metrics.phillystat.models import ReviewPacket
 from plans.models import AreaOfFocus, CustomerServicePlan, Impediment
 from tests import fuzz_helpers as fh
 from tests.factories import TEST_PASSWORD

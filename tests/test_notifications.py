@@ -6,9 +6,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from csoprogram.lib.notifications import notification_create
+from csoprogram.lib.outbox import outbox_drain, outbox_enqueue
 from csoprogram.models import Notification, OutboxMessage
-from csoprogram.notifications import notification_create
-from csoprogram.outbox import outbox_drain, outbox_enqueue
 
 
 def test_header_shows_the_unread_count_and_opening_marks_read(client, cso_fleet):

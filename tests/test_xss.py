@@ -89,7 +89,7 @@ def test_injection_strings_are_escaped_on_every_page_that_shows_them(
         reverse("plans:plan_list"),
         reverse("plans:plan_detail", kwargs={"pk": poisoned["plan"].pk}),
         reverse("plans:plan_history", kwargs={"pk": poisoned["plan"].pk}),
-        reverse("plans:program_update"),
+        reverse("csoprogram:program_update"),
         reverse("plans:change_record", kwargs={"slug": "fleet"}),
         reverse("metrics:metric_list"),
         reverse("metrics:metric_detail", kwargs={"pk": poisoned["metric"].pk}),

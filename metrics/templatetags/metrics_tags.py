@@ -5,7 +5,9 @@ from django import template
 from departments import roles
 
 from .. import selectors
+from ..models import Status
 from ..permissions import ENTER_VALUES, PROPOSE_METRIC, SCHEDULE_MEETING, can
+from ..phillystat.selectors import department_next_meeting
 
 register = template.Library()
 
@@ -26,20 +28,36 @@ def metric_value(value, unit: str = ""):
     return text
 
 
+@register.filter
+def status_label(status) -> str:
+    """The words for a status, from the one list (metrics.models.Status)."""
+    return Status(status).label if status in Status.values else "No target"
+
+
 @register.inclusion_tag("metrics/partials/status_badge.html")
 def status_badge(status):
-    labels = {"green": "On target", "amber": "Near target", "red": "Off target"}
-    return {"status": status or "", "label": labels.get(status or "", "No target")}
+    return {"status": status or "", "label": status_label(status)}
+
+
+@register.simple_tag
+def metrics_by_area(evidence):
+    """Area id -> its customer service metrics with latest values, for a list
+    of areas of focus (or plans' AreaEvidence rows), in one query."""
+    return selectors.metrics_by_area([getattr(e, "area", e) for e in evidence])
+
+
+@register.filter
+def metrics_of(by_area: dict, area_id):
+    return by_area.get(area_id, [])
 
 
 @register.inclusion_tag("metrics/partials/department_metrics.html", takes_context=True)
 def department_metrics_panel(context, department):
     user = context["request"].user
-    summary = selectors.department_metric_summary(department)
     return {
         "department": department,
-        "metrics": summary["metrics"],
-        "next_meeting": summary["next_meeting"],
+        "metrics": selectors.hide_unsubmitted_areas(user, selectors.department_metrics(department)),
+        "next_meeting": department_next_meeting(department),
         "can_enter": can(user, ENTER_VALUES, department),
         "can_propose": can(user, PROPOSE_METRIC, department),
         "can_schedule": can(user, SCHEDULE_MEETING, department),

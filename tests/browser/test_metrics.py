@@ -4,7 +4,7 @@ the grid and imports a CSV, keyboard only; every metrics page passes axe at
 
 import pytest
 
-from metrics import fiscal
+from csoprogram.lib import fiscal
 from tests.browser.conftest import screenshot
 from tests.metrics.factories import (
     MetricFactory,

@@ -4,8 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from csoprogram.lib import fiscal
 from focusgroups.models import FeedbackItem, FocusGroupSession
-from metrics import fiscal
 from metrics.models import Commitment, PhillyStatMeeting
 from plans.models import Impediment
 from tests.factories import DepartmentFactory

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from metrics import fiscal
+from csoprogram.lib import fiscal
 from plans.models import CustomerServicePlan
 from tests.csoprogram.builders import full_department, many_departments
 from tests.plans.builders import plan

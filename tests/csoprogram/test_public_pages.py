@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from csoprogram.lib import fiscal
 from csoprogram.models import DepartmentPublication
-from metrics import fiscal
 from tests.csoprogram.builders import full_department
 from tests.metrics.factories import MetricFactory, add_value
 

@@ -7,7 +7,7 @@ def department(dept, world):
 
 def own_notification(dept, world):
     """A notification of the department's CSO: only that person may open it."""
-    from csoprogram.notifications import notification_create
+    from csoprogram.lib.notifications import notification_create
 
     cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
     return {"pk": notification_create(user=cso, title="Reminder", url="/").pk}

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from csoprogram.celery import app as celery_app
-from departments.selectors import department_stage, departments_with_stage
+from csoprogram.stage import department_stage, departments_with_stage
 from tests.conftest import IN_CI, require_service, tcp_open
 from tests.factories import TEST_PASSWORD, DepartmentFactory
 

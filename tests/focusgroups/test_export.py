@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from focusgroups.export import safe_cell
+from csoprogram.lib.spreadsheet import safe_cell
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from departments.selectors import department_stage, departments_with_stage
+from csoprogram.stage import department_stage, departments_with_stage
 from focusgroups import services
 from focusgroups.models import FocusGroupSession
 from focusgroups.selectors import annotate_focus_group_progress

@@ -12,12 +12,12 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from csoprogram.lib import fiscal
+from csoprogram.lib.outbox import outbox_drain, outbox_enqueue
 from csoprogram.models import OutboxMessage
-from csoprogram.outbox import outbox_drain, outbox_enqueue
-from metrics import fiscal
-from metrics.jobs_models import ReminderDelivery, ReviewPacket
-from metrics.packets import meeting_packet_request, outcomes_packet_request
-from metrics.reminders import reminders_scan
+from metrics.phillystat.models import ReminderDelivery, ReviewPacket
+from metrics.phillystat.packets import meeting_packet_request, outcomes_packet_request
+from metrics.phillystat.reminders import reminders_scan
 from tests.conftest import require_service
 from tests.factories import DepartmentFactory
 from tests.integration.conftest import sent_mail, wait_for

@@ -1,6 +1,6 @@
 import pytest
 
-from metrics import fiscal
+from csoprogram.lib import fiscal
 from tests.metrics.factories import MetricFactory, approved_area
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import factory
 
-from metrics import fiscal
+from csoprogram.lib import fiscal
 from metrics.models import (
     VERSIONED_FIELDS,
     Commitment,

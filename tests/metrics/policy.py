@@ -1,6 +1,6 @@
 """Access policy for every metrics page and API endpoint (see tests/policy.py)."""
 
-from metrics import fiscal
+from csoprogram.lib import fiscal
 from tests.metrics.factories import (
     MetricFactory,
     add_value,
@@ -46,7 +46,7 @@ def packet(dept, world, *, status="ready"):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from metrics.jobs_models import ReviewPacket
+    from metrics.phillystat.models import ReviewPacket
 
     m = meeting_for(dept)
     name = default_storage.save(f"packets/{dept.slug}/policy.pdf", ContentFile(b"%PDF-1.7 test"))

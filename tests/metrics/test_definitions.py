@@ -2,7 +2,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from metrics import fiscal, services
+from csoprogram.lib import fiscal
+from metrics import services
 from metrics.models import Metric, MetricVersion, StarterMetric
 from metrics.selectors import metric_value_rows
 from tests.metrics.factories import add_value
@@ -181,7 +182,8 @@ def test_a_monthly_metric_page_rolls_its_months_up_by_quarter(
 def test_print_chart_draws_each_value_in_its_status_colour_between_its_lines(wait_time, last_q):
     import xml.etree.ElementTree as ET
 
-    from metrics import charts, fiscal
+    from csoprogram.lib import fiscal
+    from metrics import charts
 
     add_value(wait_time, last_q.previous().start, 40)
     add_value(wait_time, last_q.start, 19)

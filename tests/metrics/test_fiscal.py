@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from metrics import fiscal
+from csoprogram.lib import fiscal
 
 
 def test_fy2027_q1_is_july_to_september_2026_with_a_july_start(settings):

@@ -1,7 +1,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from metrics import fiscal, services
+from csoprogram.lib import fiscal
+from metrics import imports, services
 from metrics.models import MetricValue, ValueCorrection
 
 
@@ -16,7 +17,7 @@ def test_a_clean_file_imports_every_row(analyst_fleet, wait_time, resolution, la
         f"fleet-fcr,{m1.code},81,",
         f"FLEET-FCR,{m2.code},74.5,short staffed",
     )
-    result = services.values_import(user=analyst_fleet, data=data)
+    result = imports.values_import(user=analyst_fleet, data=data)
     assert result.ok, result.errors
     assert MetricValue.objects.count() == 3
     assert MetricValue.objects.get(metric=resolution, period_start=m2.start).status == "red"
@@ -37,7 +38,7 @@ def test_every_bad_line_is_named_with_its_reason_and_nothing_is_imported(
         "fleet-wait,Q7,3,",  # 9: not a period
         f"fleet-wait,{future.label},3,",  # 10: not started yet
     )
-    result = services.values_import(user=analyst_fleet, data=data)
+    result = imports.values_import(user=analyst_fleet, data=data)
     assert not result.ok
     reasons = dict(result.errors)
     assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 9, 10]
@@ -54,10 +55,10 @@ def test_every_bad_line_is_named_with_its_reason_and_nothing_is_imported(
 
 def test_a_correction_in_a_file_needs_its_reason_in_the_note(analyst_fleet, wait_time, last_q):
     services.value_record(user=analyst_fleet, metric=wait_time, period_start=last_q.start, value=18)
-    result = services.values_import(user=analyst_fleet, data=_csv(f"fleet-wait,{last_q.label},22,"))
+    result = imports.values_import(user=analyst_fleet, data=_csv(f"fleet-wait,{last_q.label},22,"))
     assert [line for line, _ in result.errors] == [2]
     assert MetricValue.objects.get().value == 18
-    result = services.values_import(
+    result = imports.values_import(
         user=analyst_fleet, data=_csv(f"fleet-wait,{last_q.label},22,recount")
     )
     assert result.ok
@@ -67,14 +68,14 @@ def test_a_correction_in_a_file_needs_its_reason_in_the_note(analyst_fleet, wait
 
 def test_files_over_5_mb_or_20000_rows_are_refused(analyst_fleet, wait_time):
     big = b"metric,period,value,note\n" + b"x" * (5 * 1024 * 1024)
-    assert "5 MB" in services.values_import_check(user=analyst_fleet, data=big).errors[0][1]
+    assert "5 MB" in imports.values_import_check(user=analyst_fleet, data=big).errors[0][1]
     rows = "".join(f"fleet-wait,FY2020 Q1,{i},\n" for i in range(20_001))
-    result = services.values_import_check(user=analyst_fleet, data=_csv() + rows.encode())
+    result = imports.values_import_check(user=analyst_fleet, data=_csv() + rows.encode())
     assert "20,000" in result.errors[0][1]
 
 
 def test_a_file_without_the_columns_says_so(analyst_fleet):
-    result = services.values_import_check(user=analyst_fleet, data=b"name,when,amount\nx,y,1\n")
+    result = imports.values_import_check(user=analyst_fleet, data=b"name,when,amount\nx,y,1\n")
     assert result.errors[0][0] == 1 and "missing: metric, period, value" in result.errors[0][1]
 
 

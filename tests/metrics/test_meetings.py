@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from metrics import fiscal, services
+from csoprogram.lib import fiscal
 from metrics.models import Commitment, PhillyStatMeeting
+from metrics.phillystat import services as phillystat_services
 from tests.metrics.factories import add_value, commitment_for, meeting_for
 
 
@@ -34,11 +35,11 @@ def test_a_year_of_quarterly_meetings_is_scheduled_at_once(client, analyst_fleet
 
 
 def test_the_ccso_schedules_and_the_mdo_cannot(ccso, md_office, dept_fleet):
-    services.meetings_schedule_year(
+    phillystat_services.meetings_schedule_year(
         user=ccso, department=dept_fleet, fiscal_year=2028, dates={1: datetime.date(2027, 10, 20)}
     )
     with pytest.raises(PermissionDenied):
-        services.meetings_schedule_year(
+        phillystat_services.meetings_schedule_year(
             user=md_office,
             department=dept_fleet,
             fiscal_year=2028,
@@ -60,7 +61,7 @@ def test_open_commitments_carry_to_the_next_meeting_until_closed(
         "Publish the queue dashboard" not in client.get(second.get_absolute_url()).content.decode()
     )
     # Closing twice records the first closer only.
-    assert not services.commitment_close(user=analyst_fleet, commitment=commitment)
+    assert not phillystat_services.commitment_close(user=analyst_fleet, commitment=commitment)
 
 
 def test_analyst_records_a_commitment_and_the_memo_lists_it(

@@ -1,9 +1,10 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from departments.selectors import departments_with_stage
-from metrics import fiscal, services
-from metrics.selectors import annotate_reporting_current, area_of_focus_has_progress
+from csoprogram.stage import departments_with_stage
+from metrics import services
+from metrics.phillystat import services as phillystat_services
+from metrics.phillystat.selectors import annotate_reporting_current
 from tests.factories import DepartmentFactory
 from tests.metrics.factories import MetricFactory, add_value
 
@@ -20,7 +21,7 @@ def test_reporting_current_needs_values_and_a_narrative_for_the_last_quarter(
     assert not _current(dept_fleet)  # the monthly metric has nothing yet
     add_value(resolution, last_q.months()[0].start, 85)
     assert not _current(dept_fleet)  # no narrative yet
-    services.narrative_save(
+    phillystat_services.narrative_save(
         user=cso_fleet,
         department=dept_fleet,
         quarter=last_q,
@@ -35,7 +36,7 @@ def test_a_red_value_needs_a_note_before_the_narrative_counts(
     dept_fleet, cso_fleet, wait_time, last_q
 ):
     add_value(wait_time, last_q.start, 40)  # red
-    services.narrative_save(
+    phillystat_services.narrative_save(
         user=cso_fleet,
         department=dept_fleet,
         quarter=last_q,
@@ -44,7 +45,7 @@ def test_a_red_value_needs_a_note_before_the_narrative_counts(
         notes={},
     )
     assert not _current(dept_fleet)
-    services.narrative_save(
+    phillystat_services.narrative_save(
         user=cso_fleet,
         department=dept_fleet,
         quarter=last_q,
@@ -57,7 +58,7 @@ def test_a_red_value_needs_a_note_before_the_narrative_counts(
 
 def test_values_of_an_older_quarter_do_not_count(dept_fleet, cso_fleet, wait_time, last_q):
     add_value(wait_time, last_q.previous().start, 19)
-    services.narrative_save(
+    phillystat_services.narrative_save(
         user=cso_fleet,
         department=dept_fleet,
         quarter=last_q,
@@ -81,20 +82,36 @@ def test_the_stage_annotation_is_one_query_however_many_departments(dept_fleet, 
     assert count() == before == 1
 
 
-def test_area_has_progress_when_a_metric_moved_toward_its_target(wait_time, area_fleet, last_q):
-    assert not area_of_focus_has_progress(area_fleet)
-    add_value(wait_time, last_q.previous().start, 27)  # baseline 30, lower is better
-    assert area_of_focus_has_progress(area_fleet)
+def _progress(area, analyst, metric, *values):
+    """Record values through the service, as the analyst does; the area of
+    focus learns whether its metrics show progress."""
+    for period_start, value in values:
+        services.value_record(
+            user=analyst, metric=metric, period_start=period_start, value=value, reason="x"
+        )
+    area.refresh_from_db()
+    return area.has_progress
 
 
-def test_area_without_progress_when_values_moved_away(wait_time, area_fleet, last_q):
-    add_value(wait_time, last_q.previous().start, 27)
-    add_value(wait_time, last_q.start, 31)  # the latest is worse than the baseline
-    assert not area_of_focus_has_progress(area_fleet)
+def test_area_has_progress_when_a_metric_moved_toward_its_target(
+    analyst_fleet, wait_time, area_fleet, last_q
+):
+    assert not area_fleet.has_progress
+    # baseline 30, lower is better
+    assert _progress(area_fleet, analyst_fleet, wait_time, (last_q.previous().start, 27))
+    assert area_fleet.progress_shown_at is not None
 
 
-def test_progress_is_scoped_to_the_area(wait_time, area_fleet, dept_streets, last_q):
+def test_area_without_progress_when_values_moved_away(analyst_fleet, wait_time, area_fleet, last_q):
+    assert _progress(area_fleet, analyst_fleet, wait_time, (last_q.previous().start, 27))
+    # the latest is worse than the baseline: progress no longer shown
+    assert not _progress(area_fleet, analyst_fleet, wait_time, (last_q.start, 31))
+
+
+def test_progress_is_scoped_to_the_area(
+    analyst_streets, wait_time, area_fleet, dept_streets, last_q
+):
     other = MetricFactory(department=dept_streets, baseline_value=30)
-    add_value(other, last_q.start, 10)
-    assert not area_of_focus_has_progress(area_fleet)
-    assert fiscal.quarter_of(last_q.start) == last_q
+    services.value_record(user=analyst_streets, metric=other, period_start=last_q.start, value=10)
+    area_fleet.refresh_from_db()
+    assert not area_fleet.has_progress

@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from metrics import fiscal, services
+from csoprogram.lib import fiscal
+from metrics import services
 from metrics.models import MetricValue, ValueCorrection
 
 

@@ -2,7 +2,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from plans import services
+from csoprogram.lib.rules import RuleError
+from plans import areas, services
 from plans.models import AreaOfFocus, PlanStatus
 from tests.plans import builders
 
@@ -11,8 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def test_a_second_active_year_one_area_of_focus_is_refused(client, cso_fleet, dept_fleet):
     plan = builders.plan(dept_fleet)  # has its active year-one area "Vehicles back on time"
-    with pytest.raises(services.PlanRuleError) as refused:
-        services.area_of_focus_add(plan=plan, user=cso_fleet, title="Second", year=1)
+    with pytest.raises(RuleError) as refused:
+        areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Second", year=1)
     assert refused.value.rule == "A plan has exactly one active area of focus in year one."
     assert "“Vehicles back on time” is already active" in refused.value.remedy
 
@@ -38,11 +39,11 @@ def test_the_database_also_refuses_a_second_active_year_one_area(dept_fleet):
 
 def test_a_planned_second_year_one_area_is_allowed_and_cannot_be_made_active(cso_fleet, dept_fleet):
     plan = builders.plan(dept_fleet)
-    second = services.area_of_focus_add(
+    second = areas.area_of_focus_add(
         plan=plan, user=cso_fleet, title="Later", year=1, status="planned"
     )
-    with pytest.raises(services.PlanRuleError, match="exactly one active"):
-        services.area_of_focus_update(area=second, user=cso_fleet, status="active")
+    with pytest.raises(RuleError, match="exactly one active"):
+        areas.area_of_focus_update(area=second, user=cso_fleet, status="active")
 
 
 def test_year_two_is_refused_without_progress_and_allowed_after_the_ccso_confirms(
@@ -50,16 +51,16 @@ def test_year_two_is_refused_without_progress_and_allowed_after_the_ccso_confirm
 ):
     plan = builders.plan(dept_fleet)
     year_one = plan.areas_of_focus.get()
-    with pytest.raises(services.PlanRuleError) as refused:
-        services.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
+    with pytest.raises(RuleError) as refused:
+        areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
     assert "only be added once year 1 has shown progress" in refused.value.rule
     assert "baseline toward its target" in refused.value.remedy
     assert "Chief Customer Service Officer confirms progress" in refused.value.remedy
 
     with pytest.raises(services.PermissionDenied):
-        services.area_of_focus_confirm_progress(area=year_one, user=cso_fleet, note="I say so")
-    with pytest.raises(services.PlanRuleError, match="says why"):
-        services.area_of_focus_confirm_progress(area=year_one, user=ccso, note=" ")
+        areas.area_of_focus_confirm_progress(area=year_one, user=cso_fleet, note="I say so")
+    with pytest.raises(RuleError, match="says why"):
+        areas.area_of_focus_confirm_progress(area=year_one, user=ccso, note=" ")
 
     client.force_login(ccso)
     client.post(
@@ -76,7 +77,7 @@ def test_year_two_is_refused_without_progress_and_allowed_after_the_ccso_confirm
         "Progress confirmed by the CCSO",
     )
 
-    area = services.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
+    area = areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
     assert area.year == 2
 
 
@@ -92,25 +93,25 @@ def test_year_two_is_allowed_when_a_metric_of_year_one_moved_toward_its_target(
         "area_of_focus_has_progress",
         lambda area: asked.append(area.title) or True,
     )
-    services.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
+    areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
     assert asked == ["Vehicles back on time"]
 
 
 def test_year_two_needs_a_year_one_area_first(cso_fleet, dept_fleet):
     plan = builders.plan(dept_fleet, with_area=False)
-    with pytest.raises(services.PlanRuleError, match="Add the year-1 area of focus first"):
-        services.area_of_focus_add(plan=plan, user=cso_fleet, title="Too soon", year=2)
+    with pytest.raises(RuleError, match="Add the year-1 area of focus first"):
+        areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Too soon", year=2)
 
 
 def test_year_two_in_the_next_program_year_counts_the_copied_confirmation(
     cso_fleet, ccso, dept_fleet
 ):
     last = builders.plan(dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
-    services.area_of_focus_confirm_progress(
+    areas.area_of_focus_confirm_progress(
         area=last.areas_of_focus.get(), user=ccso, note="Seen at PhillyStat."
     )
     new = services.plan_create(department=dept_fleet, user=cso_fleet, program_year=2027)
-    area = services.area_of_focus_add(plan=new, user=cso_fleet, title="Next", year=2)
+    area = areas.area_of_focus_add(plan=new, user=cso_fleet, title="Next", year=2)
     assert area.plan == new
 
 

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from plans import services
+from csoprogram.lib.rules import RuleError
+from plans import change_management
 from plans.models import Impediment, LeaderSupport, PlanStatus, Success
 from tests.factories import DepartmentFactory
 from tests.plans import builders
@@ -41,14 +42,16 @@ def test_cso_logs_an_impediment_and_resolves_it_with_history(client, cso_fleet, 
         ("open", cso_fleet),
         ("resolved", head_fleet),
     ]
-    with pytest.raises(services.PlanRuleError, match="already resolved"):
-        services.impediment_resolve(impediment=impediment, user=head_fleet, resolution="again")
+    with pytest.raises(RuleError, match="already resolved"):
+        change_management.impediment_resolve(
+            impediment=impediment, user=head_fleet, resolution="again"
+        )
 
 
 def test_resolving_needs_a_resolution(cso_fleet, dept_fleet):
     impediment = builders.impediment(dept_fleet)
-    with pytest.raises(services.PlanRuleError, match="says how it was resolved"):
-        services.impediment_resolve(impediment=impediment, user=cso_fleet, resolution="")
+    with pytest.raises(RuleError, match="says how it was resolved"):
+        change_management.impediment_resolve(impediment=impediment, user=cso_fleet, resolution="")
 
 
 def test_leaders_record_support_and_people_record_successes(
@@ -93,7 +96,7 @@ def test_program_update_lists_stage_open_impediments_and_recent_successes(client
         department=dept_fleet, title="Ancient win", happened_on=today - datetime.timedelta(days=400)
     )
     client.force_login(ccso)
-    page = client.get(reverse("plans:program_update")).content.decode()
+    page = client.get(reverse("csoprogram:program_update")).content.decode()
     assert "Plan submitted" in page
     assert "Open one: phones ring out." in page
     assert "Old one: forms lost." not in page
@@ -109,7 +112,7 @@ def _program_update_queries(client, count):
         builders.impediment(dept)
         Success.objects.create(department=dept, title=f"Win {i}", happened_on=timezone.localdate())
     with CaptureQueriesContext(connection) as ctx:
-        response = client.get(reverse("plans:program_update"))
+        response = client.get(reverse("csoprogram:program_update"))
     assert response.status_code == 200
     assert response.content.decode().count("Win ") >= count - 2
     return len(ctx.captured_queries)

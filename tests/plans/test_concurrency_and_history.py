@@ -2,7 +2,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from plans import selectors, services
+from csoprogram.lib.rules import RuleError
+from plans import areas, selectors, services
 from plans.models import CustomerServicePlan
 from tests.plans import builders
 
@@ -82,7 +83,7 @@ def test_a_status_change_in_between_also_stops_a_stale_save(cso_fleet, ccso, dep
     plan = builders.plan(dept_fleet)
     services.plan_submit(plan=plan, user=cso_fleet)
     # `plan` is the copy the CSO opened as a draft; it is submitted now.
-    with pytest.raises(services.PlanRuleError, match="cannot be edited now"):
+    with pytest.raises(RuleError, match="cannot be edited now"):
         services.plan_update(plan=plan, user=cso_fleet, version=1, mission="late")
 
 
@@ -105,7 +106,7 @@ def test_a_cso_saving_after_the_plan_was_submitted_keeps_their_text(
 def test_timeline_shows_every_step_with_who_and_when(client, cso_fleet, ccso, dept_fleet):
     plan = services.plan_create(department=dept_fleet, user=cso_fleet, program_year=2027)
     plan = services.plan_update(plan=plan, user=cso_fleet, version=1, mission="M", vision="V")
-    services.area_of_focus_add(
+    areas.area_of_focus_add(
         plan=plan, user=cso_fleet, title="Turnaround", themes=[builders.theme("T")]
     )
     plan = services.plan_submit(plan=plan, user=cso_fleet)

@@ -1,9 +1,11 @@
 import pytest
 from django.urls import reverse
 
+from csoprogram.lib import fiscal
+from csoprogram.lib.rules import RuleError
+from csoprogram.stage import departments_with_stage
 from departments.models import Department
-from departments.selectors import departments_with_stage
-from plans import selectors, services
+from plans import areas, selectors, services
 from plans.models import AreaOfFocus, CustomerServicePlan, PlanComment, PlanStatus
 from tests.plans import builders
 
@@ -20,7 +22,7 @@ def test_cso_starts_a_plan_writes_it_and_submits_it_for_review(client, cso_fleet
     response = client.post(reverse("plans:plan_start", args=["fleet"]))
     plan = CustomerServicePlan.objects.get(department=dept_fleet)
     assert response.url == reverse("plans:plan_edit", args=[plan.pk])
-    assert plan.program_year == selectors.current_program_year()
+    assert plan.program_year == fiscal.current_program_year()
     client.post(
         reverse("plans:plan_edit", args=[plan.pk]),
         _edit_data(plan, mission="Safe vehicles.", vision="On time, every time."),
@@ -78,7 +80,7 @@ def test_request_changes_without_a_comment_is_refused(client, ccso, dept_fleet):
     assert "This field is required." in response.content.decode()
     plan.refresh_from_db()
     assert plan.status == PlanStatus.SUBMITTED
-    with pytest.raises(services.PlanRuleError, match="with a comment"):
+    with pytest.raises(RuleError, match="with a comment"):
         services.plan_request_changes(plan=plan, user=ccso, comment="  ")
 
 
@@ -104,7 +106,7 @@ def test_full_loop_ends_with_an_approved_plan_read_only_to_the_cso(
     assert client.post(reverse("plans:plan_submit", args=[plan.pk])).status_code == 403
     with pytest.raises(services.PermissionDenied):
         services.plan_update(plan=plan, user=head_fleet, version=plan.version, mission="x")
-    with pytest.raises(services.PlanRuleError, match="cannot be edited now"):
+    with pytest.raises(RuleError, match="cannot be edited now"):
         services.plan_update(plan=plan, user=cso_fleet, version=plan.version, mission="x")
 
 
@@ -123,7 +125,7 @@ def test_only_the_ccso_approves_or_returns_a_plan(client, cso_fleet, head_fleet,
 
 def test_approving_a_plan_already_approved_says_where_it_stands(ccso, dept_fleet):
     plan = builders.plan(dept_fleet, status=PlanStatus.APPROVED)
-    with pytest.raises(services.PlanRuleError, match="now approved"):
+    with pytest.raises(RuleError, match="now approved"):
         services.plan_approve(plan=plan, user=ccso)
 
 
@@ -193,7 +195,7 @@ def test_mdo_reads_a_plan_once_submitted_even_when_returned_for_changes(
 def test_new_program_year_starts_as_a_copy_of_the_last_plan(cso_fleet, ccso, dept_fleet):
     last = builders.plan(dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
     area = last.areas_of_focus.get()
-    services.area_of_focus_confirm_progress(area=area, user=ccso, note="Turnaround improved.")
+    areas.area_of_focus_confirm_progress(area=area, user=ccso, note="Turnaround improved.")
     new = services.plan_create(department=dept_fleet, user=cso_fleet, program_year=2027)
     assert (new.status, new.version, new.ever_submitted) == (PlanStatus.DRAFT, 1, False)
     assert (new.mission, new.vision) == (last.mission, last.vision)
@@ -203,7 +205,7 @@ def test_new_program_year_starts_as_a_copy_of_the_last_plan(cso_fleet, ccso, dep
     assert copy.progress_confirmed_by == ccso
     last.refresh_from_db()
     assert last.status == PlanStatus.APPROVED
-    with pytest.raises(services.PlanRuleError, match="already has a customer service plan"):
+    with pytest.raises(RuleError, match="already has a customer service plan"):
         services.plan_create(department=dept_fleet, user=cso_fleet, program_year=2027)
 
 

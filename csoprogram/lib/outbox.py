@@ -3,6 +3,8 @@
 import logging
 from datetime import timedelta
 
+from celery import current_app
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -25,18 +27,14 @@ def outbox_enqueue(
 
 def outbox_send(*, message_id: int) -> bool:
     """Publish one message. False (and the message stays pending) if the broker is away."""
-    from django.conf import settings
-
-    from csoprogram.celery import app
-
     message = OutboxMessage.objects.filter(pk=message_id, sent_at=None).first()
     if message is None:
         return True
     try:
         # No publish retries here: a request must not hang on a missing broker;
         # the drain task sends it later.
-        with app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
-            app.send_task(
+        with current_app.connection_for_write(settings.CELERY_BROKER_URL) as connection:
+            current_app.send_task(
                 message.task_name,
                 args=message.args,
                 kwargs=message.kwargs,

@@ -6,46 +6,19 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET
 
+from csoprogram.lib.access import post_only, read_only
 from departments import roles
-from departments.permissions import can_view_department
 
-from .jobs_models import ReviewPacket
+from ..permissions import BUILD_PACKET
+from .models import ReviewPacket
 from .packets import meeting_packet_request, outcomes_packet_request, packet_request
-from .permissions import meeting_for_user
+from .permissions import can_build_packet, meeting_for_user, packet_for_user
 
 
-def packet_for_user(user, pk: int, *, build: bool = False) -> ReviewPacket:
-    """The packet if the user may see it (404 otherwise); build=True also
-    requires the right to (re)build it (403 otherwise)."""
-    try:
-        packet = ReviewPacket.objects.select_related("department", "meeting").get(pk=pk)
-    except ReviewPacket.DoesNotExist:
-        raise Http404("No such packet.") from None
-    if packet.kind == ReviewPacket.Kind.OUTCOMES:
-        # Covers every department: program-wide people only.
-        if not roles.is_program_wide(user):
-            raise Http404("No such packet.")
-    elif not can_view_department(user, packet.department) or not packet.department.active:
-        raise Http404("No such packet.")
-    if build and not can_build(user, packet.department):
-        raise PermissionDenied
-    return packet
-
-
-def can_build(user, department) -> bool:
-    """Analysts of the department and the CCSO build packets on demand."""
-    if roles.is_ccso(user):
-        return True
-    return department is not None and roles.is_analyst(user, department)
-
-
-@require_POST
-def meeting_packet_build(request, pk):
-    meeting = meeting_for_user(request.user, pk)
-    if not can_build(request.user, meeting.department):
-        raise PermissionDenied
+@post_only(lambda request, pk: meeting_for_user(request.user, pk, action=BUILD_PACKET))
+def meeting_packet_build(request, meeting, pk):
     packet = meeting_packet_request(meeting=meeting, user=request.user)
     messages.success(request, "The review packet is queued; this page shows when it is ready.")
     return redirect(packet_status_url(packet))
@@ -57,9 +30,8 @@ def packet_status_url(packet) -> str:
     return reverse("metrics:packet_list")
 
 
-@require_POST
-def packet_retry(request, pk):
-    packet = packet_for_user(request.user, pk, build=True)
+@post_only(lambda request, pk: packet_for_user(request.user, pk, build=True))
+def packet_retry(request, packet, pk):
     if packet_request(packet=packet, user=request.user):
         messages.success(request, "The review packet is queued again.")
     else:
@@ -67,18 +39,18 @@ def packet_retry(request, pk):
     return redirect(packet_status_url(packet))
 
 
-def packet_status(request, pk):
+@read_only(lambda request, pk: packet_for_user(request.user, pk))
+def packet_status(request, packet, pk):
     """The packet's state; htmx polls it while queued or building."""
-    packet = packet_for_user(request.user, pk)
     return render(
         request,
         "metrics/partials/packet_status.html",
-        {"packet": packet, "can_build": can_build(request.user, packet.department)},
+        {"packet": packet, "can_build": can_build_packet(request.user, packet.department)},
     )
 
 
-def packet_download(request, pk):
-    packet = packet_for_user(request.user, pk)
+@read_only(lambda request, pk: packet_for_user(request.user, pk))
+def packet_download(request, packet, pk):
     if packet.status != ReviewPacket.Status.READY or not packet.file:
         raise Http404("The packet is not ready.")
     try:
@@ -94,6 +66,7 @@ def packet_download(request, pk):
     return response
 
 
+@require_GET
 def packet_list(request):
     """Outcomes-session packets (program-wide) and the department packets the user may see."""
     user = request.user
@@ -112,10 +85,13 @@ def packet_list(request):
     )
 
 
-@require_POST
-def outcomes_packet_build(request):
+def _ccso_only(request):
     if not roles.is_ccso(request.user):
         raise PermissionDenied
+
+
+@post_only(_ccso_only)
+def outcomes_packet_build(request, _):
     outcomes_packet_request(user=request.user)
     messages.success(request, "The outcomes session packet is queued; it covers every department.")
     return redirect("metrics:packet_list")

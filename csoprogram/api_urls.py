@@ -5,16 +5,16 @@ from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
-from . import api
+from metrics.api.routes import ROUTES
+
+from .api import DepartmentViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
-router.register("departments", api.DepartmentViewSet, basename="department")
-router.register("plans", api.PlanViewSet, basename="plan")
-router.register("areas-of-focus", api.AreaOfFocusViewSet, basename="area_of_focus")
-router.register("metrics", api.MetricViewSet, basename="metric")
-router.register("values", api.MetricValueViewSet, basename="value")
+router.register("departments", DepartmentViewSet, basename="department")
+for prefix, viewset, basename in ROUTES:
+    router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
     path(

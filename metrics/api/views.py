@@ -1,8 +1,11 @@
-"""The JSON API: read departments, plans, areas of focus, metrics and values;
-analysts create and update values. Same access rules as the pages: querysets
-are scoped to the user, so another department's records answer 404."""
+"""The JSON API: read plans, areas of focus, metrics and values; analysts
+create and update values. Same access rules as the pages: querysets are
+scoped to the user, so another department's records answer 404.
 
-from django.db.models import Prefetch, Q
+The departments endpoint carries the department's stage, which reads every
+app: it is served from the top floor (csoprogram/api.py) on the same router."""
+
+from django.db.models import Prefetch
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -12,15 +15,14 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from departments import roles
-from departments.selectors import departments_visible_to, departments_with_stage
-from plans.models import AreaOfFocus, CustomerServicePlan
+from departments.selectors import departments_visible_to
+from plans.models import AreaOfFocus
+from plans.selectors import areas_visible_to, plans_visible_to
 
-from .models import MetricValue
-from .selectors import metrics_visible_to
+from ..models import MetricValue
+from ..selectors import metrics_visible_to
 from .serializers import (
     AreaOfFocusSerializer,
-    DepartmentSerializer,
     MetricSerializer,
     MetricValueSerializer,
     PlanSerializer,
@@ -45,25 +47,6 @@ def _int_param(request, name: str) -> int | None:
     if not 0 < value < 2**63:
         raise serializers.ValidationError({name: "Out of range."})
     return value
-
-
-def plans_visible_to(user):
-    """Plans of the user's departments; the CCSO sees all; the MDO also sees
-    every plan that was ever submitted, never a draft that was not."""
-    qs = CustomerServicePlan.objects.filter(department__active=True)
-    if roles.is_ccso(user):
-        return qs
-    mine = Q(department_id__in=roles.department_ids_with_role(user))
-    if roles.is_mdo(user):
-        return qs.filter(mine | Q(ever_submitted=True))
-    return qs.filter(mine)
-
-
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = DepartmentSerializer
-
-    def get_queryset(self):
-        return departments_with_stage(departments_visible_to(self.request.user)).order_by("name")
 
 
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
@@ -93,9 +76,7 @@ class AreaOfFocusViewSet(viewsets.ReadOnlyModelViewSet):
         return super().list(request, *args, **kwargs)
 
     def get_queryset(self):
-        qs = AreaOfFocus.objects.filter(plan__in=plans_visible_to(self.request.user)).order_by(
-            "department__name", "year", "pk"
-        )
+        qs = areas_visible_to(self.request.user).order_by("department__name", "year", "pk")
         department = _int_param(self.request, "department") if self.action == "list" else None
         return qs.filter(department_id=department) if department else qs
 

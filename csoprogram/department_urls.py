@@ -1,6 +1,8 @@
+"""/departments/: the list with each department's stage, and a department's page."""
+
 from django.urls import path
 
-from . import views
+from . import department_views as views
 
 app_name = "departments"
 urlpatterns = [

@@ -1,23 +1,15 @@
-from django.core.exceptions import ValidationError as DjangoValidationError
+"""Serializers of the JSON API. Rules stay in the services: a refused rule
+(RuleError) comes back as a 400 naming the field (see errors.py)."""
+
 from rest_framework import serializers
 
-from departments.models import Department
-from departments.selectors import department_stage
+from csoprogram.lib import fiscal
 from plans.models import AreaOfFocus, CustomerServicePlan
+from plans.selectors import area_shown_to
 
-from . import fiscal, services
-from .models import VALUE_DIGITS, Metric, MetricValue
-
-
-class DepartmentSerializer(serializers.ModelSerializer):
-    stage = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Department
-        fields = ["id", "name", "short_name", "slug", "stage"]
-
-    def get_stage(self, obj) -> str:
-        return department_stage(obj).label
+from .. import services
+from ..models import VALUE_DIGITS, Metric, MetricValue
+from ..rules import period_refusal
 
 
 class AreaOfFocusSerializer(serializers.ModelSerializer):
@@ -47,6 +39,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class MetricSerializer(serializers.ModelSerializer):
+    area_of_focus = serializers.SerializerMethodField()
     baseline_period = serializers.SerializerMethodField()
     target_period = serializers.SerializerMethodField()
     latest_value = serializers.DecimalField(read_only=True, allow_null=True, **VALUE_DIGITS)
@@ -76,6 +69,12 @@ class MetricSerializer(serializers.ModelSerializer):
             "latest_value",
             "latest_status",
         ]
+
+    def get_area_of_focus(self, obj) -> int | None:
+        """The area's id, unless the reader may not see its plan (the MDO and
+        a plan never submitted)."""
+        area = area_shown_to(self.context["request"].user, obj.area_of_focus)
+        return area.pk if area else None
 
     def get_baseline_period(self, obj) -> str | None:
         return (
@@ -153,33 +152,20 @@ class MetricValueSerializer(serializers.ModelSerializer):
         metric = attrs.get("metric") or getattr(self.instance, "metric", None)
         period = attrs.get("period_code")
         if period is not None and metric is not None:
-            wants_month = metric.frequency == fiscal.MONTHLY
-            if wants_month != isinstance(period, fiscal.Month):
-                raise serializers.ValidationError(
-                    {
-                        "period": "This metric is monthly: write 2026-07."
-                        if wants_month
-                        else "This metric is quarterly: write FY2027-Q1."
-                    }
-                )
+            refusal = period_refusal(name=metric.name, frequency=metric.frequency, period=period)
+            if refusal is not None:
+                raise serializers.ValidationError({"period": refusal.text})
         return attrs
 
     def _record(self, metric, period_start, attrs):
-        try:
-            mv, created = services.value_record(
-                user=self.context["request"].user,
-                metric=metric,
-                period_start=period_start,
-                value=attrs["value"],
-                note=attrs.get("note"),
-                reason=attrs.get("reason", ""),
-            )
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError(
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {"non_field_errors": exc.messages}
-            ) from None
+        mv, created = services.value_record(
+            user=self.context["request"].user,
+            metric=metric,
+            period_start=period_start,
+            value=attrs["value"],
+            note=attrs.get("note"),
+            reason=attrs.get("reason", ""),
+        )
         self.created = created
         return mv
 

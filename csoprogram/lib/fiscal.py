@@ -139,6 +139,13 @@ def today() -> date:
     return timezone.localdate()
 
 
+def current_program_year(on: date | None = None) -> int:
+    """The fiscal year we are in, which is also the program year a new
+    customer service plan is written for: FY2027 from 1 July 2026 (with the
+    default start month, 7)."""
+    return fiscal_year_of(on or today())
+
+
 def current_quarter(on: date | None = None) -> Quarter:
     return quarter_of(on or today())
 

@@ -23,14 +23,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from csoprogram.notifications import notification_create
-from csoprogram.outbox import outbox_enqueue
+from csoprogram.lib import fiscal
+from csoprogram.lib.notifications import notification_create
+from csoprogram.lib.outbox import outbox_enqueue
 from departments.models import DepartmentAssignment, DepartmentRole
 from departments.roles import CCSO_GROUP
 
-from . import fiscal
-from .jobs_models import ReminderDelivery, ReminderKind
-from .models import PhillyStatMeeting
+from .models import PhillyStatMeeting, ReminderDelivery, ReminderKind
 from .selectors import quarter_report
 
 logger = logging.getLogger(__name__)
@@ -58,7 +57,7 @@ def meeting_missing(meeting: PhillyStatMeeting) -> dict[str, list[MissingItem]]:
     report = quarter_report(meeting.department, quarter)
     narrative_url = reverse("metrics:narrative_edit", kwargs={"pk": meeting.pk})
     cso: list[MissingItem] = []
-    if not (report.narrative and report.narrative.what_changed.strip()):
+    if not report.narrative_written:
         cso.append(MissingItem(f"Quarterly narrative for {quarter.label}", narrative_url))
     for metric in report.red_without_note:
         cso.append(MissingItem(f"Explanation of the red value of “{metric.name}”", narrative_url))

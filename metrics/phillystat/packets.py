@@ -24,13 +24,17 @@ from django.db.models import F, Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from csoprogram.outbox import outbox_enqueue
+from csoprogram.lib import fiscal
+from csoprogram.lib.outbox import outbox_enqueue
 from departments.models import Department
+from focusgroups.selectors import department_strengths_and_opportunities
+from plans.models import Impediment
+from plans.permissions import plan_shown_program_wide
+from plans.selectors import areas_with_evidence, plans_shown_program_wide
 
-from . import fiscal
-from .charts import metric_trend_svg
-from .jobs_models import ReviewPacket
-from .models import Metric, MetricValue, PhillyStatMeeting
+from ..charts import metric_trend_svg
+from ..models import Metric, MetricValue
+from .models import PhillyStatMeeting, ReviewPacket
 from .selectors import open_commitments, quarter_report
 
 logger = logging.getLogger(__name__)
@@ -86,21 +90,18 @@ def _svg_data_uri(svg: bytes) -> str:
 def department_packet_context(
     department: Department, *, quarter: fiscal.Quarter, meeting=None
 ) -> dict:
-    from focusgroups.selectors import department_strengths_and_opportunities
-    from plans.models import CustomerServicePlan, Impediment
-    from plans.selectors import areas_with_evidence
-
-    # Packets are read by the MDO too: a plan never submitted is not shown.
+    # Packets are read by the MDO too: only what is shown program-wide.
     plan = (
-        CustomerServicePlan.objects.filter(department=department, ever_submitted=True)
-        .order_by("-program_year")
-        .first()
+        plans_shown_program_wide().filter(department=department).order_by("-program_year").first()
     )
     metrics = list(
         Metric.objects.filter(department=department, active=True)
-        .select_related("area_of_focus")
+        .select_related("area_of_focus__plan")
         .prefetch_related(Prefetch("values", queryset=MetricValue.objects.order_by("period_start")))
     )
+    for m in metrics:
+        if m.area_of_focus_id and not plan_shown_program_wide(m.area_of_focus.plan):
+            m.area_of_focus = None
     metric_rows = []
     for m in metrics:
         values = list(m.values.all())

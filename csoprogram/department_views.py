@@ -1,19 +1,18 @@
+"""The departments list and a department's page: every department the person
+may see with its stage, and one department's work across the program."""
+
 from django.conf import settings
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
-from . import roles
-from .permissions import department_for_user
-from .selectors import (
-    STAGE_KEYS,
-    STAGE_LABELS,
-    department_people,
-    department_stage,
-    departments_visible_to,
-    departments_with_stage,
-    with_stage,
-)
+from departments import roles
+from departments.permissions import department_for_user
+from departments.selectors import department_people, departments_visible_to
+
+from .stage import STAGE_KEYS, STAGE_LABELS, department_stage, departments_with_stage, with_stage
 
 
+@require_GET
 def department_list(request):
     departments = with_stage(
         departments_with_stage(departments_visible_to(request.user)).order_by("name")
@@ -21,13 +20,13 @@ def department_list(request):
     return render(request, "departments/department_list.html", {"departments": departments})
 
 
+@require_GET
 def department_detail(request, slug):
     department = department_for_user(request.user, slug)
     annotated = departments_with_stage().get(pk=department.pk)
-    stage = department_stage(annotated)
     context = {
         "department": annotated,
-        "stage": stage,
+        "stage": department_stage(annotated),
         "people": department_people(department),
         "is_cso": roles.is_cso(request.user, department),
         "is_analyst": roles.is_analyst(request.user, department),

@@ -1,0 +1,298 @@
+"""CSV import of metric values: check line by line, then all or nothing.
+
+Columns metric, period, value, note (`metric` is the metric's code, `period`
+"FY2027 Q1" or "2026-07"). The check writes nothing and names every bad line;
+the import writes every row in one transaction or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from csoprogram.lib import fiscal
+from departments import roles
+
+from .models import VALUE_DIGITS, Metric, MetricValue, MetricVersion, ValueCorrection
+from .rules import period_refusal
+from .selectors import status_for, version_for
+from .services import areas_progress_refresh
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+MAX_IMPORT_ROWS = 20_000
+_MAX_ABS = Decimal(10) ** (VALUE_DIGITS["max_digits"] - VALUE_DIGITS["decimal_places"])
+# Control characters other than tab, newline and carriage return: a NUL cannot
+# be stored by PostgreSQL, and none of them belongs in a spreadsheet of values.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass
+class ImportRow:
+    line: int
+    metric: Metric
+    period_start: date
+    period_label: str
+    value: Decimal
+    note: str
+    existing: MetricValue | None = None
+
+    @property
+    def is_correction(self) -> bool:
+        return self.existing is not None and self.existing.value != self.value
+
+
+@dataclass
+class ImportResult:
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, why); line 0: the file
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    @property
+    def new_count(self) -> int:
+        return sum(1 for r in self.rows if r.existing is None)
+
+    @property
+    def correction_count(self) -> int:
+        return sum(1 for r in self.rows if r.is_correction)
+
+
+def _parse_decimal(text: str) -> Decimal | None:
+    text = (text or "").strip().replace(",", "")
+    if text.endswith("%"):
+        text = text[:-1].strip()
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or abs(number) >= _MAX_ABS:
+        return None
+    return number.quantize(Decimal(1).scaleb(-VALUE_DIGITS["decimal_places"]))
+
+
+def values_import_check(*, user, data: bytes) -> ImportResult:
+    """Read a CSV (columns metric, period, value, note) and say, line by line,
+    what is wrong. Nothing is written."""
+    result = ImportResult()
+    if len(data) > MAX_IMPORT_BYTES:
+        result.errors.append((0, "The file is larger than 5 MB; split it into smaller files."))
+        return result
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result.errors.append((0, "The file is not UTF-8 text; save it as CSV UTF-8."))
+        return result
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except (StopIteration, csv.Error):
+        result.errors.append((0, "The file is empty."))
+        return result
+    missing = [c for c in ("metric", "period", "value") if c not in header]
+    if missing:
+        result.errors.append(
+            (
+                1,
+                f"The first line must name the columns metric, period, value, note; "
+                f"missing: {', '.join(missing)}.",
+            )
+        )
+        return result
+    i_metric, i_period, i_value = (header.index(c) for c in ("metric", "period", "value"))
+    i_note = header.index("note") if "note" in header else None
+    try:
+        raw = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
+    except csv.Error as exc:
+        result.errors.append((reader.line_num, f"The CSV cannot be read here: {exc}."))
+        return result
+    if len(raw) > MAX_IMPORT_ROWS:
+        result.errors.append(
+            (
+                0,
+                f"The file has {len(raw):,} rows; "
+                f"at most {MAX_IMPORT_ROWS:,} can be imported at once.",
+            )
+        )
+        return result
+    if not raw:
+        result.errors.append((0, "The file has no values."))
+        return result
+
+    width = max(i_metric, i_period, i_value) + 1
+    codes = {row[i_metric].strip().lower() for _, row in raw if len(row) > i_metric}
+    metrics = {
+        m.code: m for m in Metric.objects.filter(code__in=codes).select_related("department")
+    }
+    covered = roles.department_ids_with_role(user, "analyst")
+    seen: dict[tuple[int, date], int] = {}
+    period_cache: dict[str, fiscal.Period | str] = {}
+    for line, row in raw:
+        if len(row) < width:
+            result.errors.append((line, "The line has too few columns."))
+            continue
+        if any(_CONTROL.search(cell) for cell in row):
+            result.errors.append(
+                (line, "The line holds a control character (such as NUL); remove it.")
+            )
+            continue
+        code = row[i_metric].strip()
+        metric = metrics.get(code.lower())
+        if metric is None or metric.department_id not in covered:
+            # Another department's metric answers exactly like one that does
+            # not exist: its code is not confirmed to anyone outside.
+            result.errors.append((line, f"Unknown metric “{code}”."))
+            continue
+        period_text = row[i_period].strip()
+        period = period_cache.get(period_text)
+        if period is None:
+            try:
+                period = fiscal.parse_period(period_text)
+            except fiscal.PeriodError as exc:
+                period = str(exc)
+            period_cache[period_text] = period
+        if isinstance(period, str):
+            result.errors.append((line, period))
+            continue
+        refusal = period_refusal(name=metric.code, frequency=metric.frequency, period=period)
+        if refusal is not None:
+            result.errors.append((line, refusal.text))
+            continue
+        value = _parse_decimal(row[i_value])
+        if value is None:
+            result.errors.append((line, f"Value “{row[i_value].strip()}” is not a number."))
+            continue
+        key = (metric.pk, period.start)
+        if key in seen:
+            result.errors.append(
+                (
+                    line,
+                    f"Duplicate row: {metric.code} {period.label} is already on line {seen[key]}.",
+                )
+            )
+            continue
+        seen[key] = line
+        note = row[i_note].strip() if i_note is not None and len(row) > i_note else ""
+        result.rows.append(ImportRow(line, metric, period.start, period.label, value, note))
+
+    if result.rows:
+        # One query for every value already recorded for these metrics and periods.
+        starts = {r.period_start for r in result.rows}
+        existing = {
+            (v.metric_id, v.period_start): v
+            for v in MetricValue.objects.filter(
+                metric_id__in={r.metric.pk for r in result.rows}, period_start__in=starts
+            )
+        }
+        for r in result.rows:
+            r.existing = existing.get((r.metric.pk, r.period_start))
+            if r.is_correction and not r.note:
+                result.errors.append(
+                    (
+                        r.line,
+                        f"{r.metric.code} {r.period_label} already has the value "
+                        f"{r.existing.value:f}; put the reason for the correction "
+                        "in the note column.",
+                    )
+                )
+    result.errors.sort()
+    return result
+
+
+def values_import(*, user, data: bytes) -> ImportResult:
+    """Import a CSV all or nothing: when any line is wrong, nothing is written.
+    New values are bulk-inserted; changed ones updated with their corrections kept."""
+    result = values_import_check(user=user, data=data)
+    if not result.ok:
+        return result
+    metric_ids = {r.metric.pk for r in result.rows}
+    versions: dict[int, list[MetricVersion]] = {}
+    for v in MetricVersion.objects.filter(metric_id__in=metric_ids).order_by("metric_id", "number"):
+        versions.setdefault(v.metric_id, []).append(v)
+    now = timezone.now()
+    new, changed, corrections = [], [], []
+    for r in result.rows:
+        version = version_for(versions.get(r.metric.pk, []), r.period_start)
+        status = status_for(r.metric, version, r.value)
+        if r.existing is None:
+            new.append(
+                {
+                    "metric_id": r.metric.pk,
+                    "period_start": r.period_start,
+                    "value": r.value,
+                    "note": r.note,
+                    "status": status,
+                    "definition_version": version.number if version else r.metric.version,
+                    "entered_by_id": user.pk,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
+            continue
+        mv = r.existing
+        if r.is_correction:
+            corrections.append(
+                ValueCorrection(
+                    metric_value=mv,
+                    old_value=mv.value,
+                    new_value=r.value,
+                    reason=r.note,
+                    changed_by=user,
+                    changed_at=now,
+                )
+            )
+        mv.value, mv.note, mv.status, mv.entered_by, mv.updated_at = (
+            r.value,
+            r.note or mv.note,
+            status,
+            user,
+            now,
+        )
+        changed.append(mv)
+    with transaction.atomic():
+        _insert_values(new)
+        MetricValue.objects.bulk_update(
+            changed, ["value", "note", "status", "entered_by", "updated_at"], batch_size=500
+        )
+        ValueCorrection.objects.bulk_create(corrections, batch_size=2000)
+        areas_progress_refresh(area_ids={r.metric.area_of_focus_id for r in result.rows})
+    return result
+
+
+def _insert_values(values: list[dict]) -> None:
+    """Insert many new values (dicts of column values). On PostgreSQL one
+    INSERT … SELECT FROM unnest() of column arrays, several times faster than
+    building model instances for bulk_create; elsewhere bulk_create."""
+    if not values:
+        return
+    if connection.vendor != "postgresql":
+        MetricValue.objects.bulk_create([MetricValue(**v) for v in values], batch_size=2000)
+        return
+    table = MetricValue._meta.db_table
+    columns = [
+        ("metric_id", "bigint"),
+        ("period_start", "date"),
+        ("value", "numeric"),
+        ("note", "text"),
+        ("status", "varchar"),
+        ("definition_version", "integer"),
+        ("entered_by_id", "bigint"),
+        ("created_at", "timestamptz"),
+        ("updated_at", "timestamptz"),
+    ]
+    names = ", ".join(f'"{c}"' for c, _ in columns)
+    arrays = ", ".join(f"%s::{t}[]" for _, t in columns)
+    params = [[v[c] for v in values] for c, _ in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",  # noqa: S608 - fixed names
+            params,
+        )

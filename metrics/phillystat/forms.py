@@ -1,0 +1,117 @@
+"""Forms of the PhillyStat pages."""
+
+import datetime
+
+from django import forms
+
+from csoprogram.lib import fiscal
+from csoprogram.lib.forms import crispy_helper
+from departments.models import User
+
+from ..forms import analysts_of
+
+_helper = crispy_helper
+
+
+class MeetingYearForm(forms.Form):
+    """Schedule a fiscal year's four PhillyStat meetings at once."""
+
+    fiscal_year = forms.IntegerField(label="Fiscal year", min_value=2000, max_value=2100)
+    q1 = forms.DateField(
+        label="Q1 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q2 = forms.DateField(
+        label="Q2 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q3 = forms.DateField(
+        label="Q3 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    q4 = forms.DateField(
+        label="Q4 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    analyst = forms.ModelChoiceField(
+        label="PhillyStat analyst", queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["analyst"].queryset = analysts_of(department)
+        self.helper = _helper()
+
+    def dates(self) -> dict[int, object]:
+        return {q: self.cleaned_data.get(f"q{q}") for q in (1, 2, 3, 4)}
+
+    def clean(self):
+        data = super().clean()
+        if not any(data.get(f"q{q}") for q in (1, 2, 3, 4)):
+            raise forms.ValidationError("Give at least one meeting date.")
+        return data
+
+
+def suggested_meeting_dates(fiscal_year: int) -> dict[str, object]:
+    """Each quarter's meeting in the third week of the month after it ends, on a Wednesday."""
+    result = {}
+    for q in fiscal.fiscal_year_quarters(fiscal_year):
+        nxt = q.next().start
+        day = nxt + datetime.timedelta(days=14)
+        day += datetime.timedelta(days=(2 - day.weekday()) % 7)
+        result[f"q{q.quarter}"] = day
+    return result
+
+
+class MeetingForm(forms.Form):
+    date = forms.DateField(label="Date", widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(
+        label="Attendees", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    analyst = forms.ModelChoiceField(
+        label="PhillyStat analyst", queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, department, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["analyst"].queryset = analysts_of(department)
+        self.helper = _helper()
+
+
+class NarrativeForm(forms.Form):
+    what_changed = forms.CharField(
+        label="What changed this quarter", widget=forms.Textarea(attrs={"rows": 4})
+    )
+    impediments = forms.CharField(
+        label="Impediments",
+        required=False,
+        help_text="Pushback, lack of resources, anything in the way.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, lines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.note_fields = []
+        for line in lines:
+            metric = line["metric"]
+            name = f"note_{metric.pk}"
+            label = f"Note on {metric.name}"
+            if line["any_red"]:
+                label += " (required: off target this quarter)"
+            self.fields[name] = forms.CharField(
+                label=label,
+                required=line["any_red"],
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=line["note"],
+            )
+            self.note_fields.append((metric.pk, name))
+        self.helper = _helper()
+
+    def notes(self) -> dict[int, str]:
+        return {pk: self.cleaned_data.get(name, "") for pk, name in self.note_fields}
+
+
+class CommitmentForm(forms.Form):
+    what = forms.CharField(label="Commitment", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label="Owner", max_length=200)
+    due = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

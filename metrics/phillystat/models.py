@@ -1,0 +1,250 @@
+"""PhillyStat: the department's quarterly meeting, the CSO's narrative with
+its notes on metrics, the commitments made there, and the background work
+around it (reminders sent, review packets built).
+
+Models of the metrics app (label "metrics"); metrics/models.py imports them.
+Metrics are referred to by name ("metrics.Metric") because metrics.models
+imports this module.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from csoprogram.lib import fiscal
+from departments.models import Department
+
+
+class PhillyStatMeeting(models.Model):
+    """The department's PhillyStat meeting about one fiscal quarter's performance."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="phillystat_meetings"
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    date = models.DateField()
+    attendees = models.TextField(blank=True)
+    analyst = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="phillystat_meetings",
+        verbose_name="PhillyStat analyst",
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "department__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "fiscal_year", "quarter"],
+                name="one_phillystat_meeting_per_quarter",
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4), name="meeting_quarter_1_to_4"
+            ),
+        ]
+
+    def __str__(self):
+        return f"PhillyStat meeting, {self.department}, {self.quarter_label}"
+
+    def get_absolute_url(self):
+        return reverse("metrics:meeting_detail", kwargs={"pk": self.pk})
+
+    @property
+    def fiscal_quarter(self) -> fiscal.Quarter:
+        return fiscal.quarter(self.fiscal_year, self.quarter)
+
+    @property
+    def quarter_label(self) -> str:
+        return f"FY{self.fiscal_year} Q{self.quarter}"
+
+
+class QuarterlyNarrative(models.Model):
+    """The CSO's account of a quarter, written before the PhillyStat meeting."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="quarterly_narratives"
+    )
+    fiscal_year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    what_changed = models.TextField("What changed this quarter", blank=True)
+    impediments = models.TextField("Impediments", blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "fiscal_year", "quarter"],
+                name="one_narrative_per_quarter",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Quarterly narrative, {self.department}, FY{self.fiscal_year} Q{self.quarter}"
+
+
+class MetricNote(models.Model):
+    """The narrative's note about one metric; required for a red value."""
+
+    narrative = models.ForeignKey(
+        QuarterlyNarrative, on_delete=models.CASCADE, related_name="metric_notes"
+    )
+    metric = models.ForeignKey(
+        "metrics.Metric", on_delete=models.CASCADE, related_name="narrative_notes"
+    )
+    note = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["narrative", "metric"], name="one_note_per_metric"),
+        ]
+
+    def __str__(self):
+        return f"{self.metric}: {self.note[:40]}"
+
+
+class Commitment(models.Model):
+    """What someone committed to at a PhillyStat meeting; carried forward until closed."""
+
+    meeting = models.ForeignKey(
+        PhillyStatMeeting, on_delete=models.CASCADE, related_name="commitments"
+    )
+    # Denormalised for the department's open commitments across meetings.
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    what = models.TextField("Commitment")
+    owner = models.CharField("Owner", max_length=200)
+    due = models.DateField("Due date")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+        indexes = [models.Index(fields=["department", "closed_at"])]
+
+    def __str__(self):
+        return self.what[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ReminderKind(models.TextChoices):
+    CSO = "cso", "Reminder to the CSO"
+    ANALYST = "analyst", "Reminder to the PhillyStat analyst"
+    HEAD = "head", "Escalation to the department head"
+    CCSO = "ccso", "Escalation to the Chief Customer Service Officer"
+
+
+class ReminderDelivery(models.Model):
+    """One reminder to one person about one meeting at one offset.
+
+    The row is the claim: its unique constraint makes a second scan, a retry
+    or a second beat create nothing more, and sent_at records that it went out.
+    """
+
+    meeting = models.ForeignKey(
+        "metrics.PhillyStatMeeting", on_delete=models.CASCADE, related_name="reminders"
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=ReminderKind.choices)
+    offset_days = models.SmallIntegerField(
+        help_text="Days before the meeting (0: the meeting day)."
+    )
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    missing = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    emailed = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "recipient", "kind", "offset_days"],
+                name="one_reminder_per_meeting_recipient_offset",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} to {self.recipient}, {self.offset_days} days before"
+
+
+class ReviewPacket(models.Model):
+    """A PDF review packet: per department per PhillyStat meeting, or one for an
+    outcomes session covering every department."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "PhillyStat meeting packet"
+        OUTCOMES = "outcomes", "Outcomes session packet"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    meeting = models.OneToOneField(
+        "metrics.PhillyStatMeeting",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="packet",
+    )
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.CASCADE, related_name="review_packets"
+    )
+    title = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    file = models.CharField(max_length=300, blank=True, help_text="Storage name of the PDF.")
+    checksum = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    pages = models.PositiveIntegerField(default=0)
+    data_as_of = models.DateTimeField(null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="outcomes") | Q(meeting__isnull=False, department__isnull=False),
+                name="department_packet_has_meeting",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("metrics:packet_download", kwargs={"pk": self.pk})

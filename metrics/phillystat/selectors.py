@@ -1,0 +1,234 @@
+"""Reads about PhillyStat: meetings, the quarter's report (values, status,
+narrative and what is still missing), commitments.
+
+The quarterly narrative's completeness is decided here, once:
+narrative_complete() and its SQL twin narrative_complete_q(); every page,
+reminder, packet and score asks them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+
+from csoprogram.lib import fiscal
+from departments.selectors import departments_visible_to
+
+from ..models import Metric, MetricNote, MetricValue, Status
+from ..selectors import metric_quarter_value, metrics_complete_for, quarter_values_complete
+from .models import Commitment, PhillyStatMeeting, QuarterlyNarrative
+
+# -- The narrative is complete: the rule and its SQL twin -------------------------------
+
+
+def narrative_complete(*, what_changed: str, red_metric_ids, noted_metric_ids) -> bool:
+    """The quarterly narrative is complete when it says what changed and has a
+    note on every metric that was off target (red) in the quarter."""
+    return bool((what_changed or "").strip()) and set(red_metric_ids) <= set(noted_metric_ids)
+
+
+def narrative_complete_q(quarter: fiscal.Quarter, department_ref: str = "pk") -> Q:
+    """SQL twin of narrative_complete, as a filter on Department (the stored
+    text is stripped on save, so "" means not written)."""
+    written = QuarterlyNarrative.objects.filter(
+        department=OuterRef(department_ref),
+        fiscal_year=quarter.fiscal_year,
+        quarter=quarter.quarter,
+    ).exclude(what_changed="")
+    red_without_note = MetricValue.objects.filter(
+        metric__department=OuterRef(department_ref),
+        metric__active=True,
+        period_start__gte=quarter.start,
+        period_start__lte=quarter.end,
+        status=Status.RED,
+    ).exclude(
+        Exists(
+            MetricNote.objects.filter(
+                metric_id=OuterRef("metric_id"),
+                narrative__fiscal_year=quarter.fiscal_year,
+                narrative__quarter=quarter.quarter,
+            )
+        )
+    )
+    return Q(Exists(written)) & ~Q(Exists(red_without_note))
+
+
+def narratives_complete(dept_ids, quarters: list[fiscal.Quarter]) -> set[tuple[int, int, int]]:
+    """(department id, fiscal year, quarter) of every complete narrative among
+    these departments and quarters, in three queries."""
+    dept_ids, quarters = list(dept_ids), list(quarters)
+    if not dept_ids or not quarters:
+        return set()
+    keys = {(q.fiscal_year, q.quarter) for q in quarters}
+    texts = {
+        (d, fy, q): text
+        for d, fy, q, text in QuarterlyNarrative.objects.filter(
+            department_id__in=dept_ids, fiscal_year__in={fy for fy, _ in keys}
+        ).values_list("department_id", "fiscal_year", "quarter", "what_changed")
+        if (fy, q) in keys
+    }
+    red: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    first, last = min(quarters).start, max(quarters).end
+    for metric_id, dept, start in MetricValue.objects.filter(
+        metric__department_id__in=dept_ids,
+        metric__active=True,
+        status=Status.RED,
+        period_start__gte=first,
+        period_start__lte=last,
+    ).values_list("metric_id", "metric__department_id", "period_start"):
+        q = fiscal.quarter_of(start)
+        red[(dept, q.fiscal_year, q.quarter)].add(metric_id)
+    noted: dict[tuple[int, int, int], set[int]] = defaultdict(set)
+    for metric_id, dept, fy, q in MetricNote.objects.filter(
+        narrative__department_id__in=dept_ids
+    ).values_list(
+        "metric_id", "narrative__department_id", "narrative__fiscal_year", "narrative__quarter"
+    ):
+        noted[(dept, fy, q)].add(metric_id)
+    return {
+        key
+        for key, text in texts.items()
+        if narrative_complete(
+            what_changed=text, red_metric_ids=red[key], noted_metric_ids=noted[key]
+        )
+    }
+
+
+def annotate_reporting_current(qs: QuerySet, quarter: fiscal.Quarter | None = None) -> QuerySet:
+    """Add reporting_current to a Department queryset: for the quarter (the last
+    completed one by default) every active metric has its values and the
+    quarterly narrative is complete. One query."""
+    q = quarter or fiscal.last_completed_quarter()
+    active_metrics = Metric.objects.filter(department=OuterRef("pk"), active=True)
+    incomplete = active_metrics.exclude(metrics_complete_for(q))
+    return qs.annotate(
+        reporting_current=Case(
+            When(
+                Q(Exists(active_metrics)) & ~Q(Exists(incomplete)) & narrative_complete_q(q),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+# -- Meetings ----------------------------------------------------------------------------
+
+
+def meetings_visible_to(user) -> QuerySet[PhillyStatMeeting]:
+    return PhillyStatMeeting.objects.filter(
+        department__in=departments_visible_to(user)
+    ).select_related("department", "analyst")
+
+
+def next_meeting(meeting: PhillyStatMeeting) -> PhillyStatMeeting | None:
+    return (
+        PhillyStatMeeting.objects.filter(department=meeting.department, date__gt=meeting.date)
+        .order_by("date")
+        .first()
+    )
+
+
+def department_next_meeting(department) -> PhillyStatMeeting | None:
+    return (
+        PhillyStatMeeting.objects.filter(department=department, date__gte=fiscal.today())
+        .order_by("date")
+        .first()
+    )
+
+
+@dataclass
+class QuarterReport:
+    """What a PhillyStat meeting is about: each metric's value and status for
+    the quarter, the narrative and what is still missing."""
+
+    quarter: fiscal.Quarter
+    lines: list[dict]
+    narrative: QuarterlyNarrative | None
+    notes: dict[int, str]
+    missing_values: list[Metric]
+    red_without_note: list[Metric]
+
+    @property
+    def narrative_written(self) -> bool:
+        return bool(self.narrative and self.narrative.what_changed.strip())
+
+    @property
+    def narrative_complete(self) -> bool:
+        return narrative_complete(
+            what_changed=self.narrative.what_changed if self.narrative else "",
+            red_metric_ids={line["metric"].pk for line in self.lines if line["any_red"]},
+            noted_metric_ids={pk for pk, note in self.notes.items() if note},
+        )
+
+
+def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
+    metrics = list(
+        Metric.objects.filter(department=department, active=True).prefetch_related(
+            Prefetch(
+                "values",
+                queryset=MetricValue.objects.filter(
+                    period_start__gte=quarter.start, period_start__lte=quarter.end
+                ),
+                to_attr="quarter_values",
+            )
+        )
+    )
+    narrative = (
+        QuarterlyNarrative.objects.filter(
+            department=department, fiscal_year=quarter.fiscal_year, quarter=quarter.quarter
+        )
+        .prefetch_related("metric_notes")
+        .first()
+    )
+    notes = {n.metric_id: n.note for n in narrative.metric_notes.all()} if narrative else {}
+    lines, missing, red_missing = [], [], []
+    for m in metrics:
+        value, status = metric_quarter_value(m, m.quarter_values, quarter)
+        any_red = any(v.status == Status.RED for v in m.quarter_values)
+        if not quarter_values_complete(
+            frequency=m.frequency, periods_with_value=len(m.quarter_values)
+        ):
+            missing.append(m)
+        if any_red and not notes.get(m.pk):
+            red_missing.append(m)
+        lines.append(
+            {
+                "metric": m,
+                "value": value,
+                "status": status,
+                "any_red": any_red,
+                "note": notes.get(m.pk, ""),
+            }
+        )
+    return QuarterReport(quarter, lines, narrative, notes, missing, red_missing)
+
+
+# -- Commitments -------------------------------------------------------------------------
+
+
+def open_commitments(department, *, before: date | None = None) -> QuerySet[Commitment]:
+    """The department's open commitments (from meetings on or before `before`)."""
+    qs = Commitment.objects.filter(department=department, closed_at=None).select_related("meeting")
+    if before is not None:
+        qs = qs.filter(meeting__date__lte=before)
+    return qs
+
+
+def carried_commitments(meeting: PhillyStatMeeting) -> QuerySet[Commitment]:
+    """Open commitments from the department's earlier meetings, carried to this one."""
+    return open_commitments(meeting.department).filter(meeting__date__lt=meeting.date)

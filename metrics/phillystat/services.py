@@ -1,0 +1,175 @@
+"""Writes about PhillyStat: scheduling meetings, the CSO's quarterly
+narrative with its notes on metrics, and commitments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from csoprogram.lib import fiscal
+from csoprogram.lib.rules import RuleError, rule_errors_raise
+from departments import roles
+
+from ..models import Metric, MetricNote, Status
+from ..permissions import RECORD_COMMITMENT, SCHEDULE_MEETING, WRITE_NARRATIVE, require
+from .models import Commitment, PhillyStatMeeting, QuarterlyNarrative
+
+ANALYST_REFUSED = RuleError(
+    "The meeting's PhillyStat analyst is one of the department's analysts.",
+    "Choose one from the list.",
+    field="analyst",
+)
+
+
+def meeting_schedule(
+    *, user, department, fiscal_year: int, quarter: int, date, analyst=None, attendees=""
+) -> PhillyStatMeeting:
+    require(user, SCHEDULE_MEETING, department)
+    if analyst is not None and not roles.is_analyst(analyst, department):
+        raise ANALYST_REFUSED
+    if PhillyStatMeeting.objects.filter(
+        department=department, fiscal_year=fiscal_year, quarter=quarter
+    ).exists():
+        raise RuleError(
+            f"FY{fiscal_year} Q{quarter} already has a PhillyStat meeting.",
+            "Open it to change its date.",
+            field="quarter",
+        )
+    return PhillyStatMeeting.objects.create(
+        department=department,
+        fiscal_year=fiscal_year,
+        quarter=quarter,
+        date=date,
+        analyst=analyst,
+        attendees=attendees,
+        scheduled_by=user,
+    )
+
+
+def meetings_schedule_year(
+    *, user, department, fiscal_year: int, dates: dict[int, date], analyst=None
+) -> list[PhillyStatMeeting]:
+    """Schedule the year's four quarterly meetings at once; quarters that
+    already have one keep it."""
+    require(user, SCHEDULE_MEETING, department)
+    taken = set(
+        PhillyStatMeeting.objects.filter(
+            department=department, fiscal_year=fiscal_year
+        ).values_list("quarter", flat=True)
+    )
+    created = []
+    with transaction.atomic():
+        for q, day in sorted(dates.items()):
+            if q in taken or day is None:
+                continue
+            created.append(
+                meeting_schedule(
+                    user=user,
+                    department=department,
+                    fiscal_year=fiscal_year,
+                    quarter=q,
+                    date=day,
+                    analyst=analyst,
+                )
+            )
+    return created
+
+
+def meeting_update(*, user, meeting: PhillyStatMeeting, date, attendees: str, analyst=None):
+    require(user, SCHEDULE_MEETING, meeting.department)
+    if analyst is not None and not roles.is_analyst(analyst, meeting.department):
+        raise ANALYST_REFUSED
+    meeting.date, meeting.attendees, meeting.analyst = date, attendees, analyst
+    meeting.save(update_fields=["date", "attendees", "analyst"])
+    return meeting
+
+
+def narrative_save(
+    *,
+    user,
+    department,
+    quarter: fiscal.Quarter,
+    what_changed: str,
+    impediments: str,
+    notes: dict[int, str],
+) -> QuarterlyNarrative:
+    """The CSO writes the quarter's narrative with a note per metric. A metric
+    that was off target (red) in the quarter needs its note: the narrative is
+    refused without it (narrative_complete asks the same)."""
+    require(user, WRITE_NARRATIVE, department)
+    what_changed = (what_changed or "").strip()
+    notes = {pk: (text or "").strip() for pk, text in notes.items()}
+    metrics = {
+        m.pk: m for m in Metric.objects.filter(department=department).only("pk", "name", "active")
+    }
+    red = (
+        Metric.objects.filter(
+            department=department,
+            active=True,
+            values__period_start__gte=quarter.start,
+            values__period_start__lte=quarter.end,
+            values__status=Status.RED,
+        )
+        .distinct()
+        .order_by("name")
+    )
+    rule_errors_raise(
+        [
+            RuleError(
+                f"“{m.name}” was off target in {quarter.label}, so the narrative explains it.",
+                "Write a note on it.",
+                field=f"note_{m.pk}",
+            )
+            for m in red
+            if not notes.get(m.pk)
+        ]
+    )
+    with transaction.atomic():
+        narrative, _ = QuarterlyNarrative.objects.update_or_create(
+            department=department,
+            fiscal_year=quarter.fiscal_year,
+            quarter=quarter.quarter,
+            defaults={
+                "what_changed": what_changed,
+                "impediments": (impediments or "").strip(),
+                "written_by": user,
+            },
+        )
+        for metric_id, text in notes.items():
+            if metric_id not in metrics:
+                continue
+            if text:
+                MetricNote.objects.update_or_create(
+                    narrative=narrative, metric_id=metric_id, defaults={"note": text}
+                )
+            else:
+                MetricNote.objects.filter(narrative=narrative, metric_id=metric_id).delete()
+    return narrative
+
+
+def commitment_create(
+    *, user, meeting: PhillyStatMeeting, what: str, owner: str, due
+) -> Commitment:
+    require(user, RECORD_COMMITMENT, meeting.department)
+    return Commitment.objects.create(
+        meeting=meeting,
+        department=meeting.department,
+        what=what,
+        owner=owner,
+        due=due,
+        created_by=user,
+    )
+
+
+def commitment_close(*, user, commitment: Commitment) -> bool:
+    """Close an open commitment; closing twice does nothing. True if it closed now."""
+    require(user, RECORD_COMMITMENT, commitment.department)
+    # Compare-and-swap, so two people closing at once record one closer.
+    return (
+        Commitment.objects.filter(pk=commitment.pk, closed_at=None).update(
+            closed_at=timezone.now(), closed_by=user
+        )
+        == 1
+    )

@@ -1,0 +1,209 @@
+"""PhillyStat pages: meetings, the quarterly narrative, commitments and the
+follow-up memo. Review packets: packet_views.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from csoprogram.lib import fiscal
+from csoprogram.lib.access import post_only, read_only
+from csoprogram.lib.forms import form_add_error
+from departments.selectors import departments_visible_to
+
+from ..permissions import (
+    BUILD_PACKET,
+    RECORD_COMMITMENT,
+    SCHEDULE_MEETING,
+    WRITE_NARRATIVE,
+    can,
+    department_for,
+)
+from . import selectors, services
+from .forms import (
+    CommitmentForm,
+    MeetingForm,
+    MeetingYearForm,
+    NarrativeForm,
+    suggested_meeting_dates,
+)
+from .models import ReviewPacket
+from .permissions import commitment_for_user, meeting_for_user
+
+_form_errors = form_add_error
+
+
+@require_GET
+def meeting_list(request):
+    user = request.user
+    today = fiscal.today()
+    meetings = selectors.meetings_visible_to(user)
+    departments = list(departments_visible_to(user).order_by("name"))
+    return render(
+        request,
+        "metrics/meeting_list.html",
+        {
+            "upcoming": meetings.filter(date__gte=today).order_by("date", "department__name"),
+            "past": meetings.filter(date__lt=today).order_by("-date", "department__name")[:50],
+            "schedule_departments": [d for d in departments if can(user, SCHEDULE_MEETING, d)],
+        },
+    )
+
+
+def meeting_schedule(request, slug):
+    department = department_for(request.user, slug, action=SCHEDULE_MEETING)
+    current = fiscal.current_quarter()
+    year = current.fiscal_year if current.quarter == 1 else current.fiscal_year + 1
+    initial = {"fiscal_year": year, **suggested_meeting_dates(year)}
+    form = MeetingYearForm(request.POST or None, department=department, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.meetings_schedule_year(
+                user=request.user,
+                department=department,
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                dates=form.dates(),
+                analyst=form.cleaned_data["analyst"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Scheduled {len(created)} PhillyStat meeting{'s' if len(created) != 1 else ''} "
+                f"for {department.display_name}"
+                + ("." if len(created) else "; every quarter already had one."),
+            )
+            return redirect("metrics:meeting_list")
+    return render(
+        request, "metrics/meeting_schedule.html", {"form": form, "department": department}
+    )
+
+
+@read_only(lambda request, pk: meeting_for_user(request.user, pk))
+def meeting_detail(request, meeting, pk):
+    report = selectors.quarter_report(meeting.department, meeting.fiscal_quarter)
+    can_commit = can(request.user, RECORD_COMMITMENT, meeting.department)
+    return render(
+        request,
+        "metrics/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "report": report,
+            "commitments": meeting.commitments.select_related("closed_by"),
+            "carried": selectors.carried_commitments(meeting),
+            "can_commit": can_commit,
+            "commitment_form": CommitmentForm() if can_commit else None,
+            "can_write_narrative": can(request.user, WRITE_NARRATIVE, meeting.department),
+            "can_schedule": can(request.user, SCHEDULE_MEETING, meeting.department),
+            "packet": ReviewPacket.objects.filter(meeting=meeting).first(),
+            "can_build_packet": can(request.user, BUILD_PACKET, meeting.department),
+            "reminders": meeting.reminders.select_related("recipient").order_by("created_at"),
+        },
+    )
+
+
+def meeting_edit(request, pk):
+    meeting = meeting_for_user(request.user, pk, action=SCHEDULE_MEETING)
+    form = MeetingForm(
+        request.POST or None,
+        department=meeting.department,
+        initial={"date": meeting.date, "attendees": meeting.attendees, "analyst": meeting.analyst},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_update(user=request.user, meeting=meeting, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "PhillyStat meeting saved.")
+            return redirect(meeting)
+    return render(request, "metrics/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+def narrative_edit(request, pk):
+    meeting = meeting_for_user(request.user, pk, action=WRITE_NARRATIVE)
+    report = selectors.quarter_report(meeting.department, meeting.fiscal_quarter)
+    initial = {}
+    if report.narrative:
+        initial = {
+            "what_changed": report.narrative.what_changed,
+            "impediments": report.narrative.impediments,
+        }
+    form = NarrativeForm(request.POST or None, lines=report.lines, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.narrative_save(
+                user=request.user,
+                department=meeting.department,
+                quarter=meeting.fiscal_quarter,
+                what_changed=form.cleaned_data["what_changed"],
+                impediments=form.cleaned_data["impediments"],
+                notes=form.notes(),
+            )
+        except ValidationError as exc:
+            form_add_error(form, exc)
+        else:
+            messages.success(request, f"Quarterly narrative for {meeting.quarter_label} saved.")
+            return redirect(meeting)
+    return render(
+        request, "metrics/narrative_form.html", {"form": form, "meeting": meeting, "report": report}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commitment_create(request, pk):
+    meeting = meeting_for_user(request.user, pk, action=RECORD_COMMITMENT)
+    form = CommitmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.commitment_create(user=request.user, meeting=meeting, **form.cleaned_data)
+        messages.success(request, "Commitment recorded.")
+        return redirect(meeting)
+    return render(request, "metrics/commitment_form.html", {"form": form, "meeting": meeting})
+
+
+@post_only(lambda request, pk: commitment_for_user(request.user, pk, action=RECORD_COMMITMENT))
+def commitment_close(request, commitment, pk):
+    closed = services.commitment_close(user=request.user, commitment=commitment)
+    if request.htmx:
+        commitment.refresh_from_db()
+        return render(
+            request,
+            "metrics/partials/commitment_row.html",
+            {
+                "c": commitment,
+                "show_meeting": bool(request.POST.get("show_meeting")),
+                "can_close": True,
+            },
+        )
+    if closed:
+        messages.success(request, "Commitment closed.")
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/metrics/meetings/") and "//" not in next_url:
+        return redirect(next_url)
+    return redirect(commitment.meeting)
+
+
+@read_only(lambda request, pk: meeting_for_user(request.user, pk))
+def meeting_memo(request, meeting, pk):
+    upcoming = selectors.next_meeting(meeting)
+    next_quarter = meeting.fiscal_quarter.next()
+    metrics = meeting.department.metrics.filter(active=True).order_by("name")
+    return render(
+        request,
+        "metrics/meeting_memo.html",
+        {
+            "meeting": meeting,
+            "commitments": meeting.commitments.all(),
+            "carried": selectors.carried_commitments(meeting),
+            "next_meeting": upcoming,
+            "next_quarter": next_quarter,
+            "metrics_due": metrics.filter(
+                ~Q(
+                    values__period_start__gte=next_quarter.start,
+                    values__period_start__lte=next_quarter.end,
+                )
+            ).distinct(),
+        },
+    )
