@@ -211,9 +211,7 @@ def test_logout_is_post_only_and_ends_the_session(client, cso_fleet):
 
 
 def test_ci_runs_on_postgresql(db):
-    if not IN_CI:
-        pytest.skip("CI runs the suite on PostgreSQL; locally SQLite is fine.")
-    assert connection.vendor == "postgresql"
+    require_service(connection.vendor == "postgresql", "PostgreSQL")
 
 
 def test_redis_answers_when_a_redis_broker_is_configured():

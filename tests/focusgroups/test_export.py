@@ -30,7 +30,7 @@ def test_cells_that_would_start_a_formula_are_written_as_text(value, expected):
 
 
 def _rows(response):
-    body = response.content.decode("utf-8-sig")
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(body)))
 
 

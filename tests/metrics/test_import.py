@@ -43,11 +43,13 @@ def test_every_bad_line_is_named_with_its_reason_and_nothing_is_imported(
     reasons = dict(result.errors)
     assert sorted(reasons) == [3, 4, 5, 6, 7, 8, 9, 10]
     assert "Unknown metric" in reasons[3]
-    assert "quarterly" in reasons[4]
-    assert "monthly" in reasons[5]
+    assert "reported by fiscal quarter" in reasons[4]
+    assert "reported by month" in reasons[5]
     assert "not a number" in reasons[6]
     assert "Duplicate" in reasons[7] and "line 2" in reasons[7]
-    assert "department you do not cover" in reasons[8]
+    # Another department's metric answers exactly like an unknown one.
+    assert reasons[3] == "Unknown metric “no-such-metric”."
+    assert reasons[8] == "Unknown metric “streets-potholes”."
     assert "not a period" in reasons[9]
     assert "not started" in reasons[10]
     assert not MetricValue.objects.exists()

@@ -1,10 +1,17 @@
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from csoprogram.lib.rules import RuleError
 from csoprogram.stage import departments_with_stage
 from metrics import services
 from metrics.phillystat import services as phillystat_services
-from metrics.phillystat.selectors import annotate_reporting_current
+from metrics.phillystat.selectors import (
+    annotate_reporting_current,
+    narrative_complete_q,
+    narratives_complete,
+    quarter_report,
+)
 from tests.factories import DepartmentFactory
 from tests.metrics.factories import MetricFactory, add_value
 
@@ -32,18 +39,21 @@ def test_reporting_current_needs_values_and_a_narrative_for_the_last_quarter(
     assert _current(dept_fleet)
 
 
-def test_a_red_value_needs_a_note_before_the_narrative_counts(
+def test_a_red_value_needs_a_note_the_narrative_is_refused_without_it(
     dept_fleet, cso_fleet, wait_time, last_q
 ):
     add_value(wait_time, last_q.start, 40)  # red
-    phillystat_services.narrative_save(
-        user=cso_fleet,
-        department=dept_fleet,
-        quarter=last_q,
-        what_changed="x",
-        impediments="",
-        notes={},
-    )
+    with pytest.raises(RuleError) as refused:
+        phillystat_services.narrative_save(
+            user=cso_fleet,
+            department=dept_fleet,
+            quarter=last_q,
+            what_changed="x",
+            impediments="",
+            notes={},
+        )
+    assert refused.value.field == f"note_{wait_time.pk}"
+    assert "was off target" in refused.value.rule
     assert not _current(dept_fleet)
     phillystat_services.narrative_save(
         user=cso_fleet,
@@ -54,6 +64,43 @@ def test_a_red_value_needs_a_note_before_the_narrative_counts(
         notes={wait_time.pk: "Two clerks on leave."},
     )
     assert _current(dept_fleet)
+
+
+def test_the_narrative_rule_and_its_sql_twin_agree(dept_fleet, cso_fleet, wait_time, last_q):
+    """narrative_complete (Python) and narrative_complete_q (SQL) and the
+    batched narratives_complete say the same at each step."""
+
+    def all_three():
+        report = quarter_report(dept_fleet, last_q)
+        sql = type(dept_fleet).objects.filter(narrative_complete_q(last_q), pk=dept_fleet.pk)
+        batch = narratives_complete([dept_fleet.pk], [last_q])
+        return (
+            report.narrative_complete,
+            sql.exists(),
+            (dept_fleet.pk, last_q.fiscal_year, last_q.quarter) in batch,
+        )
+
+    assert all_three() == (False, False, False)
+    phillystat_services.narrative_save(
+        user=cso_fleet,
+        department=dept_fleet,
+        quarter=last_q,
+        what_changed="Opened a window.",
+        impediments="",
+        notes={},
+    )
+    assert all_three() == (True, True, True)
+    add_value(wait_time, last_q.start, 40)  # a red value arrives after the narrative
+    assert all_three() == (False, False, False)
+    phillystat_services.narrative_save(
+        user=cso_fleet,
+        department=dept_fleet,
+        quarter=last_q,
+        what_changed="Opened a window.",
+        impediments="",
+        notes={wait_time.pk: "Two clerks on leave."},
+    )
+    assert all_three() == (True, True, True)
 
 
 def test_values_of_an_older_quarter_do_not_count(dept_fleet, cso_fleet, wait_time, last_q):

@@ -113,10 +113,10 @@ def test_value_form_shows_errors_next_to_fields(client, analyst_fleet, wait_time
     response = client.post(url, {"period": "2026-08", "value": "abc"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "This metric is quarterly" in html and "Enter a number" in html
+    assert "reported by fiscal quarter" in html and "Enter a number" in html
     services.value_record(user=analyst_fleet, metric=wait_time, period_start=last_q.start, value=18)
     response = client.post(url, {"period": last_q.label, "value": "22"})
-    assert "say why it changes" in response.content.decode()
+    assert "Say why it changes" in response.content.decode()
     response = client.post(url, {"period": last_q.label, "value": "22", "reason": "Recount"})
     assert response.status_code == 302
     page = client.get(wait_time.get_absolute_url()).content.decode()
@@ -157,7 +157,7 @@ def test_a_grid_with_a_correction_but_no_reason_saves_nothing(
     }
     response = client.post(url, data)
     assert response.status_code == 200
-    assert "say why it changes" in response.content.decode()
+    assert "Say why it changes" in response.content.decode()
     assert MetricValue.objects.count() == 1
     assert MetricValue.objects.get().value == 18
     data["reason"] = "Supplier data corrected"

@@ -13,6 +13,10 @@ def _draft_plan(dept, world):
     return {"pk": builders.plan(dept).pk}
 
 
+def _draft_plan_without_area(dept, world):
+    return {"pk": builders.plan(dept, with_area=False).pk}
+
+
 def _submitted_plan(dept, world):
     return {"pk": builders.plan(dept, status=PlanStatus.SUBMITTED).pk}
 
@@ -36,6 +40,7 @@ def _impediment(dept, world):
 OBJECTS = {
     "plans_department": _department,
     "draft_plan": _draft_plan,
+    "draft_plan_without_area": _draft_plan_without_area,
     "submitted_plan": _submitted_plan,
     "approved_plan": _approved_plan,
     "area_in_draft": _area_in_draft,
@@ -91,10 +96,8 @@ EVERYONE = (*MEMBERS, "ccso", "mdo")
 
 RULES = [
     same_for_all("plans:plan_list"),
-    Rule(
-        "plans:program_update",
-        dict.fromkeys(PERSONAS, 403) | {"anonymous": LOGIN, "ccso": 200, "md_office": 200},
-    ),
+    # The program update moved to the program pages; the old address redirects.
+    Rule("plans:program_update", dict.fromkeys(PERSONAS, 301) | {"anonymous": LOGIN}),
     # Starting a plan: the department's CSOs only.
     rule("plans:plan_start", "plans_department", ("cso",), ok=302, method="post"),
     rule("plans:plan_start", "plans_department", ("cso",), ok=405),
@@ -156,8 +159,26 @@ RULES = [
     # Areas of focus: written with the plan.
     rule("plans:area_create", "draft_plan", ("cso",), mdo=404),
     rule(
-        "plans:area_create", "draft_plan", ("cso",), ok=302, method="post", data=_area_data, mdo=404
+        "plans:area_create",
+        "draft_plan_without_area",
+        ("cso",),
+        ok=302,
+        method="post",
+        data=_area_data,
+        mdo=404,
     ),
+    # Withdrawing an area of focus: the department's CSOs, while the plan is editable.
+    rule(
+        "plans:area_withdraw",
+        "area_in_draft",
+        ("cso",),
+        ok=302,
+        method="post",
+        data={"reason": "Replaced by another area."},
+        mdo=404,
+    ),
+    rule("plans:area_withdraw", "area_in_draft", ("cso",), ok=405, mdo=404),
+    rule("plans:area_withdraw", "area_in_submitted", (), method="post", data={"reason": "x"}),
     rule("plans:area_create", "approved_plan", ()),
     rule("plans:area_edit", "area_in_draft", ("cso",), mdo=404),
     rule(
@@ -227,7 +248,7 @@ REFUSED_POST_RULES = [
     same_for_all("plans:plan_list", 405, method="post"),
     Rule(
         "plans:program_update",
-        dict.fromkeys(PERSONAS, 403) | {"anonymous": LOGIN, "ccso": 405, "md_office": 405},
+        dict.fromkeys(PERSONAS, 301) | {"anonymous": LOGIN},
         method="post",
     ),
     rule("plans:plan_detail", "submitted_plan", EVERYONE, ok=405, method="post"),

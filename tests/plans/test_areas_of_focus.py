@@ -10,40 +10,87 @@ from tests.plans import builders
 pytestmark = pytest.mark.django_db
 
 
-def test_a_second_active_year_one_area_of_focus_is_refused(client, cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet)  # has its active year-one area "Vehicles back on time"
+@pytest.mark.parametrize("status", ["active", "planned", "progressing", "sustained"])
+def test_a_second_year_one_area_of_focus_is_refused_whatever_its_status(
+    cso_fleet, dept_fleet, status
+):
+    plan = builders.plan(dept_fleet)  # has its year-one area "Vehicles back on time"
     with pytest.raises(RuleError) as refused:
-        areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Second", year=1)
-    assert refused.value.rule == "A plan has exactly one active area of focus in year one."
-    assert "“Vehicles back on time” is already active" in refused.value.remedy
-
-    client.force_login(cso_fleet)
-    response = client.post(
-        reverse("plans:area_create", args=[plan.pk]),
-        {"title": "Second", "year": 1, "status": "active", "themes": [builders.theme("T").pk]},
-    )
-    assert response.status_code == 409
-    page = response.content.decode()
-    assert "exactly one active area of focus in year one" in page
-    assert "save this one as planned" in page
+        areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Second", year=1, status=status)
+    assert refused.value.rule == "A plan has one area of focus in year one."
+    assert "“Vehicles back on time” is the year-one area" in refused.value.remedy
+    assert refused.value.field == "year"
     assert plan.areas_of_focus.count() == 1
 
 
-def test_the_database_also_refuses_a_second_active_year_one_area(dept_fleet):
+def test_the_area_form_refuses_a_second_year_one_area_next_to_the_year(
+    client, cso_fleet, dept_fleet
+):
+    plan = builders.plan(dept_fleet)
+    client.force_login(cso_fleet)
+    response = client.post(
+        reverse("plans:area_create", args=[plan.pk]),
+        {"title": "Second", "year": 1, "status": "planned", "themes": [builders.theme("T").pk]},
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "A plan has one area of focus in year one." in form.errors["year"][0]
+    page = response.content.decode()
+    assert "withdraw it first" in page and "Second" in page  # the typed title is kept
+    assert plan.areas_of_focus.count() == 1
+
+
+@pytest.mark.parametrize("status", ["active", "planned"])
+def test_the_database_also_refuses_a_second_year_one_area(dept_fleet, status):
     plan = builders.plan(dept_fleet)
     with pytest.raises(IntegrityError), transaction.atomic():
         AreaOfFocus.objects.create(
-            plan=plan, department=dept_fleet, title="Sneaky", year=1, status="active"
+            plan=plan, department=dept_fleet, title="Sneaky", year=1, status=status
         )
 
 
-def test_a_planned_second_year_one_area_is_allowed_and_cannot_be_made_active(cso_fleet, dept_fleet):
+def test_a_withdrawn_area_makes_room_and_stays_in_the_history(client, cso_fleet, dept_fleet):
     plan = builders.plan(dept_fleet)
-    second = areas.area_of_focus_add(
-        plan=plan, user=cso_fleet, title="Later", year=1, status="planned"
+    first = plan.areas_of_focus.get()
+    with pytest.raises(RuleError, match="withdrawn with a reason"):
+        areas.area_of_focus_withdraw(area=first, user=cso_fleet, reason=" ")
+
+    client.force_login(cso_fleet)
+    response = client.post(
+        reverse("plans:area_withdraw", args=[first.pk]), {"reason": "Replaced by call-backs."}
     )
-    with pytest.raises(RuleError, match="exactly one active"):
-        areas.area_of_focus_update(area=second, user=cso_fleet, status="active")
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.status == AreaOfFocus.Status.WITHDRAWN
+    assert (first.withdrawn_by, first.withdrawal_reason) == (cso_fleet, "Replaced by call-backs.")
+    record = first.history.first()
+    assert (record.history_user, record.history_change_reason) == (cso_fleet, "Withdrawn")
+
+    second = areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Call customers back")
+    assert second.year == 1
+    with pytest.raises(RuleError, match="already withdrawn"):
+        areas.area_of_focus_withdraw(area=first, user=cso_fleet, reason="again")
+    page = client.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
+    assert "Withdrawn</strong>" in page and "Replaced by call-backs." in page
+
+
+def test_a_withdrawn_area_cannot_be_chosen_in_the_form_and_a_submitted_plan_keeps_it(
+    client, cso_fleet, dept_fleet
+):
+    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    area = plan.areas_of_focus.get()
+    client.force_login(cso_fleet)
+    response = client.post(reverse("plans:area_withdraw", args=[area.pk]), {"reason": "x"})
+    assert response.status_code == 403  # the plan is with the reviewer
+    area.refresh_from_db()
+    assert area.status == AreaOfFocus.Status.ACTIVE
+
+
+def test_a_plan_with_only_a_withdrawn_area_cannot_be_submitted(cso_fleet, dept_fleet):
+    plan = builders.plan(dept_fleet)
+    areas.area_of_focus_withdraw(area=plan.areas_of_focus.get(), user=cso_fleet, reason="x")
+    with pytest.raises(RuleError, match="one realistic but impactful area of focus"):
+        services.plan_submit(plan=plan, user=cso_fleet)
 
 
 def test_year_two_is_refused_without_progress_and_allowed_after_the_ccso_confirms(
@@ -81,20 +128,21 @@ def test_year_two_is_refused_without_progress_and_allowed_after_the_ccso_confirm
     assert area.year == 2
 
 
-def test_year_two_is_allowed_when_a_metric_of_year_one_moved_toward_its_target(
-    cso_fleet, dept_fleet, monkeypatch
-):
-    import metrics.selectors
-
+def test_year_two_is_allowed_when_the_metrics_app_recorded_progress(cso_fleet, dept_fleet):
     plan = builders.plan(dept_fleet)
-    asked = []
-    monkeypatch.setattr(
-        metrics.selectors,
-        "area_of_focus_has_progress",
-        lambda area: asked.append(area.title) or True,
-    )
-    areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
-    assert asked == ["Vehicles back on time"]
+    year_one = plan.areas_of_focus.get()
+    areas.area_of_focus_progress_record(area_ids=[year_one.pk], shown_ids=[year_one.pk])
+    area = areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
+    assert area.year == 2
+
+
+def test_progress_recorded_then_corrected_away_no_longer_counts(cso_fleet, dept_fleet):
+    plan = builders.plan(dept_fleet)
+    year_one = plan.areas_of_focus.get()
+    areas.area_of_focus_progress_record(area_ids=[year_one.pk], shown_ids=[year_one.pk])
+    areas.area_of_focus_progress_record(area_ids=[year_one.pk], shown_ids=[])
+    with pytest.raises(RuleError, match="shown progress"):
+        areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
 
 
 def test_year_two_needs_a_year_one_area_first(cso_fleet, dept_fleet):

@@ -5,6 +5,7 @@ from django.urls import reverse
 from csoprogram.lib.rules import RuleError
 from plans import areas, selectors, services
 from plans.models import CustomerServicePlan
+from tests.conftest import require_service
 from tests.plans import builders
 
 pytestmark = pytest.mark.django_db
@@ -156,8 +157,7 @@ def test_concurrent_saves_of_the_same_version_let_exactly_one_win(
 
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        pytest.skip("Threads need a database server; run on PostgreSQL.")
+    require_service(connection.vendor == "postgresql", "PostgreSQL (threads need a server)")
     plan = builders.plan(dept_fleet)
     barrier = threading.Barrier(2)
     results = {}

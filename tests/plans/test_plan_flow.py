@@ -210,24 +210,18 @@ def test_new_program_year_starts_as_a_copy_of_the_last_plan(cso_fleet, ccso, dep
 
 
 def test_strengths_and_opportunities_are_suggested_from_the_focus_group_summary(
-    client, cso_fleet, dept_fleet, monkeypatch
+    client, cso_fleet, dept_fleet
 ):
-    import focusgroups.selectors
-
-    monkeypatch.setattr(
-        focusgroups.selectors,
-        "department_strengths_and_opportunities",
-        lambda *, department: {
-            "strengths": [{"theme": "Courtesy", "count": 7}],
-            "opportunities": ["Timeliness (5)"],
-        },
-        raising=False,
-    )
+    courtesy, timeliness = builders.theme("Courtesy"), builders.theme("Timeliness")
+    for i in range(7):
+        builders.feedback(dept_fleet, f"Kind staff {i}", themes=[courtesy], sentiment="positive")
+    for i in range(5):
+        builders.feedback(dept_fleet, f"Slow repair {i}", themes=[timeliness])
     client.force_login(cso_fleet)
     response = client.post(reverse("plans:plan_start", args=["fleet"]), follow=True)
     page = response.content.decode()
-    assert "\n- Courtesy (7)</textarea>" in page
-    assert "\n- Timeliness (5)</textarea>" in page
+    assert "\n- Courtesy (7 positive): “Kind staff 6”</textarea>" in page
+    assert "\n- Timeliness (5 negative): “Slow repair 4”</textarea>" in page
     assert "Suggested from the focus-group feedback" in page
     # A suggestion until the CSO saves it.
     assert CustomerServicePlan.objects.get(department=dept_fleet).strengths == ""
@@ -309,9 +303,7 @@ def test_suggestion_reads_the_focus_group_summary_with_counts_and_a_quote(cso_fl
     builders.feedback(dept_fleet, "Three weeks for a brake job.", themes=[wait])
     builders.feedback(dept_fleet, "Nobody said when.", themes=[wait])
     suggestion = selectors.strengths_and_opportunities_suggestion(department=dept_fleet)
-    if not suggestion:
-        pytest.skip("The focus-group summary selector is not there yet.")
-    assert suggestion["opportunities"].startswith("- Wait times (2 negative): “")
+    assert suggestion == {"opportunities": "- Wait times (2 negative): “Nobody said when.”"}
 
 
 def test_comment_added_with_htmx_returns_the_conversation_partial(client, head_fleet, dept_fleet):
