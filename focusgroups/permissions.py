@@ -23,36 +23,28 @@ def can_edit_focus_groups(user, department) -> bool:
     return roles.is_cso(user, department)
 
 
-def _can_view(user, record) -> bool:
-    return can_view_department(user, record.department)
-
-
-def _can_edit(user, record) -> bool:
-    return can_edit_focus_groups(user, record.department)
+def _record_for_user(queryset, user, pk, *, write: bool, not_found: str):
+    """Seen by whoever may see the record's department; changed by its CSOs."""
+    return object_for_user(
+        queryset.filter(department__active=True),
+        user,
+        pk=pk,
+        can_view=lambda u, r: can_view_department(u, r.department),
+        can_act=(lambda u, r: can_edit_focus_groups(u, r.department)) if write else None,
+        not_found=not_found,
+    )
 
 
 def session_for_user(user, pk: int, *, write: bool = False) -> FocusGroupSession:
-    return object_for_user(
-        FocusGroupSession.objects.select_related("department", "facilitator"),
-        user,
-        pk=pk,
-        department__active=True,
-        can_view=_can_view,
-        can_act=_can_edit if write else None,
-        not_found="No such focus group session.",
+    sessions = FocusGroupSession.objects.select_related("department", "facilitator")
+    return _record_for_user(
+        sessions, user, pk, write=write, not_found="No such focus group session."
     )
 
 
 def feedback_for_user(user, pk: int, *, write: bool = False) -> FeedbackItem:
-    return object_for_user(
-        FeedbackItem.objects.select_related("session", "department"),
-        user,
-        pk=pk,
-        department__active=True,
-        can_view=_can_view,
-        can_act=_can_edit if write else None,
-        not_found="No such feedback.",
-    )
+    items = FeedbackItem.objects.select_related("session", "department")
+    return _record_for_user(items, user, pk, write=write, not_found="No such feedback.")
 
 
 def can_see_themes(user) -> bool:

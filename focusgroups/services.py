@@ -110,6 +110,8 @@ def session_delete(*, session: FocusGroupSession) -> int:
 
 # Feedback -------------------------------------------------------------------
 
+FEEDBACK_FIELDS = ("text", "sentiment", "customer_type", "possible_solution", "shared_with_csos")
+
 
 def default_customer_type(session: FocusGroupSession) -> str | None:
     """A session's audience decides where its feedback came from, unless mixed."""
@@ -142,6 +144,23 @@ def _clean_feedback(*, department: Department, text: str, themes) -> tuple[str, 
     return text, themes
 
 
+def _feedback_save(item: FeedbackItem, *, themes, **values) -> FeedbackItem:
+    """Clean and save the item's words and tags (create or update)."""
+    values["text"], themes = _clean_feedback(
+        department=item.department, text=values.get("text", item.text), themes=themes
+    )
+    values["possible_solution"] = (values.get("possible_solution") or "").strip()
+    for name, value in values.items():
+        setattr(item, name, value)
+    with transaction.atomic():
+        if item.pk is None:
+            item.save()
+        else:
+            item.save(update_fields=[*values, "updated_at"])
+        item.themes.set(themes)
+    return item
+
+
 def feedback_create(
     *,
     session: FocusGroupSession,
@@ -158,51 +177,24 @@ def feedback_create(
             "Feedback is recorded on a session that was held.",
             "Mark the session held first.",
         )
-    text, themes = _clean_feedback(department=session.department, text=text, themes=themes)
-    with transaction.atomic():
-        item = FeedbackItem.objects.create(
-            session=session,
-            department_id=session.department_id,
-            created_by=created_by,
-            text=text,
-            sentiment=sentiment,
-            customer_type=customer_type,
-            possible_solution=(possible_solution or "").strip(),
-            shared_with_csos=shared_with_csos,
-        )
-        item.themes.set(themes)
-    return item
+    item = FeedbackItem(session=session, department=session.department, created_by=created_by)
+    return _feedback_save(
+        item,
+        themes=themes,
+        text=text,
+        sentiment=sentiment,
+        customer_type=customer_type,
+        possible_solution=possible_solution,
+        shared_with_csos=shared_with_csos,
+    )
 
 
-def feedback_update(
-    *,
-    item: FeedbackItem,
-    text: str,
-    sentiment: str,
-    customer_type: str,
-    themes=(),
-    possible_solution: str = "",
-    shared_with_csos: bool = False,
-) -> FeedbackItem:
-    text, themes = _clean_feedback(department=item.department, text=text, themes=themes)
-    item.text = text
-    item.sentiment = sentiment
-    item.customer_type = customer_type
-    item.possible_solution = (possible_solution or "").strip()
-    item.shared_with_csos = shared_with_csos
-    with transaction.atomic():
-        item.save(
-            update_fields=[
-                "text",
-                "sentiment",
-                "customer_type",
-                "possible_solution",
-                "shared_with_csos",
-                "updated_at",
-            ]
-        )
-        item.themes.set(themes)
-    return item
+def feedback_update(*, item: FeedbackItem, themes=(), **values) -> FeedbackItem:
+    """Change an item's text, sentiment, origin, solution or sharing, and themes."""
+    unknown = set(values) - set(FEEDBACK_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown feedback fields: {sorted(unknown)}")
+    return _feedback_save(item, themes=themes, **values)
 
 
 def feedback_delete(*, item: FeedbackItem) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from csoprogram.lib.access import post_only
-from csoprogram.lib.forms import form_add_error
+from csoprogram.lib.forms import form_submit
 from csoprogram.lib.spreadsheet import csv_response
 from departments import roles
 from departments.permissions import department_for_user, require_ccso
@@ -60,16 +60,15 @@ def session_create(request, slug):
     department = department_for_user(request.user, slug, roles_required=("cso",))
     if request.method == "POST":
         form = SessionForm(request.POST, department=department)
-        if form.is_valid():
-            try:
-                session = services.session_create(
-                    department=department, created_by=request.user, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                form_add_error(form, exc)
-            else:
-                messages.success(request, "Focus group session saved.")
-                return redirect(session)
+        session = form_submit(
+            form,
+            lambda data: services.session_create(
+                department=department, created_by=request.user, **data
+            ),
+        )
+        if session is not None:
+            messages.success(request, "Focus group session saved.")
+            return redirect(session)
     else:
         form = SessionForm(
             department=department,
@@ -113,16 +112,11 @@ def session_edit(request, pk):
     session = session_for_user(request.user, pk, write=True)
     if request.method == "POST":
         form = SessionForm(request.POST, instance=session, department=session.department)
-        if form.is_valid():
-            # The ModelForm wrote the values onto the instance; the service
-            # checks the rules again and saves.
-            try:
-                services.session_update(session=session, **form.cleaned_data)
-            except ValidationError as exc:
-                form_add_error(form, exc)
-            else:
-                messages.success(request, "Focus group session saved.")
-                return redirect(session)
+        # The ModelForm wrote the values onto the instance; the service checks
+        # the rules again and saves.
+        if form_submit(form, lambda data: services.session_update(session=session, **data)):
+            messages.success(request, "Focus group session saved.")
+            return redirect(session)
         session.refresh_from_db()
     else:
         form = SessionForm(instance=session, department=session.department)
@@ -159,23 +153,15 @@ def session_delete(request, pk):
 # Feedback -------------------------------------------------------------------
 
 
-def _feedback_values(form) -> dict:
-    return {k: form.cleaned_data[k] for k in form.fields}
-
-
 @post_only(lambda request, pk: session_for_user(request.user, pk, write=True))
 def feedback_add(request, session, pk):
     if session.status != FocusGroupSession.Status.HELD:
         raise PermissionDenied
     form = FeedbackForm(request.POST, session=session)
-    item = None
-    if form.is_valid():
-        try:
-            item = services.feedback_create(
-                session=session, created_by=request.user, **_feedback_values(form)
-            )
-        except ValidationError as exc:
-            form_add_error(form, exc)
+    item = form_submit(
+        form,
+        lambda data: services.feedback_create(session=session, created_by=request.user, **data),
+    )
     if not request.htmx:
         if item is not None:
             messages.success(request, "Feedback added.")
@@ -234,16 +220,11 @@ def feedback_edit(request, pk):
     prefix = f"item-{item.pk}"
     if request.method == "POST":
         form = FeedbackForm(request.POST, session=session, prefix=prefix)
-        if form.is_valid():
-            try:
-                services.feedback_update(item=item, **_feedback_values(form))
-            except ValidationError as exc:
-                form_add_error(form, exc)
-            else:
-                if request.htmx:
-                    return _item_response(request, item, focus=True)
-                messages.success(request, "Feedback saved.")
-                return redirect(f"{session.get_absolute_url()}#feedback-{item.pk}")
+        if form_submit(form, lambda data: services.feedback_update(item=item, **data)):
+            if request.htmx:
+                return _item_response(request, item, focus=True)
+            messages.success(request, "Feedback saved.")
+            return redirect(f"{session.get_absolute_url()}#feedback-{item.pk}")
     else:
         form = FeedbackForm(
             session=session,
@@ -302,14 +283,10 @@ def theme_list(request):
 @post_only(lambda request: require_ccso(request.user))
 def theme_create(request, _):
     form = ThemeForm(request.POST)
-    if form.is_valid():
-        try:
-            theme = services.theme_create(created_by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form_add_error(form, exc)
-        else:
-            messages.success(request, f"Theme “{theme.name}” added.")
-            return redirect("focusgroups:theme_list")
+    theme = form_submit(form, lambda data: services.theme_create(created_by=request.user, **data))
+    if theme is not None:
+        messages.success(request, f"Theme “{theme.name}” added.")
+        return redirect("focusgroups:theme_list")
     return render(request, "focusgroups/theme_form.html", {"form": form, "theme": None})
 
 
@@ -318,14 +295,9 @@ def theme_edit(request, pk):
     theme = theme_for_user(request.user, pk, manage=True)
     if request.method == "POST":
         form = ThemeForm(request.POST)
-        if form.is_valid():
-            try:
-                services.theme_update(theme=theme, **form.cleaned_data)
-            except ValidationError as exc:
-                form_add_error(form, exc)
-            else:
-                messages.success(request, f"Theme “{theme.name}” saved.")
-                return redirect("focusgroups:theme_list")
+        if form_submit(form, lambda data: services.theme_update(theme=theme, **data)):
+            messages.success(request, f"Theme “{theme.name}” saved.")
+            return redirect("focusgroups:theme_list")
     else:
         form = ThemeForm(initial={"name": theme.name, "description": theme.description})
     return render(request, "focusgroups/theme_form.html", {"form": form, "theme": theme})
@@ -334,14 +306,12 @@ def theme_edit(request, pk):
 @post_only(lambda request, slug: department_for_user(request.user, slug, roles_required=("cso",)))
 def theme_propose(request, department, slug):
     form = ProposeThemeForm(request.POST, prefix="propose")
-    theme = None
-    if form.is_valid():
-        try:
-            theme = services.theme_propose(
-                department=department, proposed_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form_add_error(form, exc)
+    theme = form_submit(
+        form,
+        lambda data: services.theme_propose(
+            department=department, proposed_by=request.user, **data
+        ),
+    )
     if request.htmx:
         return render(
             request,

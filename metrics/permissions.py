@@ -70,12 +70,14 @@ def department_for(user, slug: str, *, action: str | None = None):
     return department
 
 
-def metric_for_user(user, pk: int, *, action: str | None = None) -> Metric:
+def record_for_user(queryset, user, pk: int, *, action: str | None, not_found: str):
+    """A record of a department (metric, meeting, commitment): 404 outside
+    the user's departments, 403 without the right to `action`."""
     return object_for_user(
-        Metric.objects.select_related("department", "area_of_focus__plan", "owner"),
-        user,
-        pk=pk,
-        can_view=can_view_record,
-        can_act=may(action),
-        not_found="No such metric.",
+        queryset, user, pk=pk, can_view=can_view_record, can_act=may(action), not_found=not_found
     )
+
+
+def metric_for_user(user, pk: int, *, action: str | None = None) -> Metric:
+    metrics = Metric.objects.select_related("department", "area_of_focus__plan", "owner")
+    return record_for_user(metrics, user, pk, action=action, not_found="No such metric.")

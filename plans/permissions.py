@@ -51,29 +51,34 @@ def can_endorse_plan(user, plan: CustomerServicePlan) -> bool:
     return roles.is_head(user, plan.department_id)
 
 
+def _plan_record_for_user(queryset, user, pk, *, plan_of, write, act, not_found):
+    """A plan or a part of one: seen by who may see the plan (404 otherwise);
+    write=True: edited only while the plan may be (403 otherwise)."""
+    edit = lambda u, r: can_edit_plan(u, plan_of(r))  # noqa: E731
+    return object_for_user(
+        queryset.filter(department__active=True),
+        user,
+        pk=pk,
+        can_view=lambda u, r: can_view_plan(u, plan_of(r)),
+        can_act=edit if write else act,
+        not_found=not_found,
+    )
+
+
 def plan_for_user(user, pk, *, write: bool = False, act=None) -> CustomerServicePlan:
     """The plan, if the user may see it (else 404); with write=True, also the
     right to edit it now (else 403); act: another right, such as can_review_plan."""
-    return object_for_user(
-        CustomerServicePlan.objects.select_related("department"),
-        user,
-        pk=pk,
-        department__active=True,
-        can_view=can_view_plan,
-        can_act=can_edit_plan if write else act,
-        not_found="No such plan.",
+    plans = CustomerServicePlan.objects.select_related("department")
+    return _plan_record_for_user(
+        plans, user, pk, plan_of=lambda p: p, write=write, act=act, not_found="No such plan."
     )
 
 
 def area_of_focus_for_user(user, pk, *, write: bool = False, act=None) -> AreaOfFocus:
-    return object_for_user(
-        AreaOfFocus.objects.select_related("plan__department"),
-        user,
-        pk=pk,
-        department__active=True,
-        can_view=lambda u, a: can_view_plan(u, a.plan),
-        can_act=(lambda u, a: can_edit_plan(u, a.plan)) if write else act,
-        not_found="No such area of focus.",
+    areas = AreaOfFocus.objects.select_related("plan__department")
+    missing = "No such area of focus."
+    return _plan_record_for_user(
+        areas, user, pk, plan_of=lambda a: a.plan, write=write, act=act, not_found=missing
     )
 
 
@@ -116,12 +121,12 @@ def change_record_department_for_user(user, slug: str, *, action: str | None = N
 
 
 def impediment_for_user(user, pk, *, write: bool = False) -> Impediment:
+    log = lambda u, i: can_log_impediment(u, i.department)  # noqa: E731
     return object_for_user(
-        Impediment.objects.select_related("department"),
+        Impediment.objects.select_related("department").filter(department__active=True),
         user,
         pk=pk,
-        department__active=True,
         can_view=lambda u, i: can_view_change_record(u, i.department),
-        can_act=(lambda u, i: can_log_impediment(u, i.department)) if write else None,
+        can_act=log if write else None,
         not_found="No such impediment.",
     )

@@ -13,7 +13,7 @@ import pytest
 
 from departments.models import DepartmentRole
 from departments.roles import CCSO_GROUP, MDO_GROUP
-from tests.factories import DepartmentFactory, UserFactory, assign
+from tests.departments.factories import DepartmentFactory, UserFactory, assign
 
 
 @pytest.fixture(autouse=True)

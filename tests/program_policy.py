@@ -4,7 +4,8 @@
 import datetime
 
 from csoprogram.lib import fiscal
-from csoprogram.models import DepartmentPublication, ProgramMeeting, ProgramMeetingDepartment
+from csoprogram.models import DepartmentPublication, ProgramMeetingDepartment
+from tests.csoprogram.factories import DepartmentPublicationFactory, ProgramMeetingFactory
 from tests.metrics.factories import MetricFactory, add_value
 from tests.plans.builders import plan
 from tests.policy import LOGIN, PERSONAS, Rule, department_object, program_page, same_for_all
@@ -25,10 +26,7 @@ def department_slug(dept, world):
 
 
 def program_meeting(dept, world):
-    meeting = ProgramMeeting.objects.create(
-        kind=ProgramMeeting.Kind.OUTCOMES_SESSION, date=datetime.date(2026, 10, 6)
-    )
-    ProgramMeetingDepartment.objects.create(meeting=meeting, department=dept, order=1)
+    meeting = ProgramMeetingFactory(date=datetime.date(2026, 10, 6), agenda=[dept])
     return {"pk": meeting.pk}
 
 
@@ -42,7 +40,7 @@ def _published(dept):
     p = plan(dept, status="approved")
     metric = MetricFactory(department=dept, area_of_focus=p.areas_of_focus.first())
     add_value(metric, fiscal.last_completed_quarter().start, 22)
-    pub = DepartmentPublication.objects.create(
+    pub = DepartmentPublicationFactory(
         department=dept, status=DepartmentPublication.Status.PUBLISHED
     )
     pub.metrics.add(metric)
@@ -57,7 +55,7 @@ def published_department(dept, world):
 def unpublished_department(dept, world):
     # An approved plan, but publishing was only requested, never approved.
     plan(dept, status="approved")
-    DepartmentPublication.objects.create(department=dept)
+    DepartmentPublicationFactory(department=dept)
     return {"slug": dept.slug}
 
 

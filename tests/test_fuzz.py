@@ -50,7 +50,7 @@ from metrics.models import Commitment, Metric, MetricValue, PhillyStatMeeting
 from metrics.phillystat.models import ReviewPacket
 from plans.models import AreaOfFocus, CustomerServicePlan, Impediment
 from tests import fuzz_helpers as fh
-from tests.factories import TEST_PASSWORD
+from tests.departments.factories import TEST_PASSWORD
 from tests.metrics.factories import MetricFactory, add_value
 from tests.test_access_policy import OBJECTS, RULES
 

@@ -4,10 +4,15 @@ every page that renders them."""
 import pytest
 from django.urls import reverse
 
-from metrics.models import QuarterlyNarrative
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory, ThemeFactory
-from tests.metrics.factories import MetricFactory, add_value, commitment_for, meeting_for
-from tests.plans import builders
+from tests.metrics.factories import (
+    CommitmentFactory,
+    MetricFactory,
+    PhillyStatMeetingFactory,
+    QuarterlyNarrativeFactory,
+    add_value,
+)
+from tests.plans.factories import AreaOfFocusFactory, ImpedimentFactory, PlanFactory
 
 PAYLOADS = [
     "<script>alert('xss')</script>",
@@ -37,8 +42,8 @@ def poisoned(dept_fleet, cso_fleet):
         themes=[theme],
         shared_with_csos=True,
     )
-    plan = builders.plan(
-        dept_fleet,
+    plan = PlanFactory(
+        department=dept_fleet,
         status="submitted",
         mission=_payload(next(n)),
         vision=_payload(next(n)),
@@ -47,9 +52,11 @@ def poisoned(dept_fleet, cso_fleet):
         sustainability=_payload(next(n)),
         with_area=False,
     )
-    area = builders.area(plan, title=_payload(next(n))[:200], description=_payload(next(n)))
-    builders.impediment(
-        dept_fleet, description=_payload(next(n)), support_requested=_payload(next(n))
+    area = AreaOfFocusFactory(
+        plan=plan, title=_payload(next(n))[:200], description=_payload(next(n))
+    )
+    ImpedimentFactory(
+        department=dept_fleet, description=_payload(next(n)), support_requested=_payload(next(n))
     )
     metric = MetricFactory(
         department=dept_fleet,
@@ -58,16 +65,15 @@ def poisoned(dept_fleet, cso_fleet):
         definition=_payload(next(n)),
         data_source=_payload(next(n))[:200],
     )
-    meeting = meeting_for(dept_fleet, attendees=_payload(next(n)))
+    meeting = PhillyStatMeetingFactory(department=dept_fleet, attendees=_payload(next(n)))
     add_value(metric, meeting.fiscal_quarter.start, 25, note=_payload(next(n)))
-    QuarterlyNarrative.objects.create(
+    QuarterlyNarrativeFactory(
         department=dept_fleet,
-        fiscal_year=meeting.fiscal_year,
-        quarter=meeting.quarter,
+        period=meeting.fiscal_quarter,
         what_changed=_payload(next(n)),
         impediments=_payload(next(n)),
     )
-    commitment_for(meeting, what=_payload(next(n)), owner=_payload(next(n))[:200])
+    CommitmentFactory(meeting=meeting, what=_payload(next(n)), owner=_payload(next(n))[:200])
     return {"session": session, "plan": plan, "metric": metric, "meeting": meeting}
 
 

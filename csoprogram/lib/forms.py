@@ -35,3 +35,16 @@ def form_add_error(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(name if known else None, errors)
     else:
         form.add_error(None, error)
+
+
+def form_submit(form: forms.BaseForm, action):
+    """Hand a valid form's cleaned_data to a service: `action(cleaned_data)`.
+    Returns what the service returns, or None when the form is invalid or the
+    service refused (its refusal is then on the form, next to the field)."""
+    if not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        form_add_error(form, error)
+        return None

@@ -4,30 +4,18 @@ metrics.permissions, through the one access helper."""
 from csoprogram.lib.access import object_for_user
 from departments import roles
 
-from ..permissions import BUILD_PACKET, can, can_view_record, may
+from ..permissions import BUILD_PACKET, can, can_view_record, record_for_user
 from .models import Commitment, PhillyStatMeeting, ReviewPacket
 
 
 def meeting_for_user(user, pk: int, *, action: str | None = None) -> PhillyStatMeeting:
-    return object_for_user(
-        PhillyStatMeeting.objects.select_related("department", "analyst"),
-        user,
-        pk=pk,
-        can_view=can_view_record,
-        can_act=may(action),
-        not_found="No such meeting.",
-    )
+    meetings = PhillyStatMeeting.objects.select_related("department", "analyst")
+    return record_for_user(meetings, user, pk, action=action, not_found="No such meeting.")
 
 
 def commitment_for_user(user, pk: int, *, action: str | None = None) -> Commitment:
-    return object_for_user(
-        Commitment.objects.select_related("department", "meeting"),
-        user,
-        pk=pk,
-        can_view=can_view_record,
-        can_act=may(action),
-        not_found="No such commitment.",
-    )
+    commitments = Commitment.objects.select_related("department", "meeting")
+    return record_for_user(commitments, user, pk, action=action, not_found="No such commitment.")
 
 
 def can_view_packet(user, packet: ReviewPacket) -> bool:

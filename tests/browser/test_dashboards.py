@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from csoprogram.models import ProgramMeeting, ProgramMeetingDepartment
 from tests.browser.conftest import screenshot
-from tests.csoprogram.builders import full_department
-from tests.factories import DepartmentFactory
+from tests.csoprogram.factories import ProgramMeetingFactory, full_department
+from tests.departments.factories import DepartmentFactory
 
 pytestmark = pytest.mark.browser
 
@@ -28,12 +27,11 @@ def program(transactional_db):
         full_department(DepartmentFactory(name=n, short_name=n, slug=s), red=i == 1)
         for i, (n, s) in enumerate(NAMES)
     ]
-    meeting = ProgramMeeting.objects.create(
-        kind="outcomes_session", date=datetime.date.today() + datetime.timedelta(days=10)
-    )
     # The agenda order is not alphabetical: Water presents first.
-    for order, d in enumerate([departments[3], *departments[:3]], start=1):
-        ProgramMeetingDepartment.objects.create(meeting=meeting, department=d, order=order)
+    ProgramMeetingFactory(
+        date=datetime.date.today() + datetime.timedelta(days=10),
+        agenda=[departments[3], *departments[:3]],
+    )
     return departments
 
 
@@ -119,7 +117,7 @@ def test_program_review_is_accessible_at_both_widths(
 
 def test_cso_sees_only_their_card_in_the_browser(page, login_as, program, assert_accessible):
     from departments.models import DepartmentRole
-    from tests.factories import UserFactory, assign
+    from tests.departments.factories import UserFactory, assign
 
     cso = assign(UserFactory(username="cso_water"), program[3], DepartmentRole.CSO)
     login_as(page, cso)

@@ -1,7 +1,7 @@
 import pytest
 
 from tests.browser.conftest import screenshot
-from tests.factories import TEST_PASSWORD
+from tests.departments.factories import TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 

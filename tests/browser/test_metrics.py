@@ -7,12 +7,12 @@ import pytest
 from csoprogram.lib import fiscal
 from tests.browser.conftest import screenshot
 from tests.metrics.factories import (
+    CommitmentFactory,
     MetricFactory,
+    PhillyStatMeetingFactory,
     add_value,
-    approved_area,
-    commitment_for,
-    meeting_for,
 )
+from tests.plans.factories import AreaOfFocusFactory, PlanFactory
 
 pytestmark = pytest.mark.browser
 
@@ -60,7 +60,7 @@ def press_and_wait(page, key: str):
 
 
 def _metrics(dept):
-    area = approved_area(dept)
+    area = AreaOfFocusFactory(plan=PlanFactory(department=dept, status="approved", with_area=False))
     wait = MetricFactory(
         department=dept, area_of_focus=area, name="Average wait time", code="fleet-wait"
     )
@@ -156,8 +156,10 @@ def test_metrics_pages_read_well(
         q = q.previous()
     for i, month in enumerate(last.months()):
         add_value(fcr, month.start, 72 + i * 4)
-    meeting = meeting_for(dept_fleet, last, analyst=analyst_fleet)
-    commitment_for(meeting_for(dept_fleet, last.previous()))
+    meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last, analyst=analyst_fleet)
+    CommitmentFactory(
+        meeting=PhillyStatMeetingFactory(department=dept_fleet, period=last.previous())
+    )
     page.set_viewport_size({"width": width, "height": 900})
     pages = {
         "analyst": [
@@ -196,8 +198,11 @@ def test_analyst_closes_a_carried_commitment_in_place_with_the_keyboard(
     page, login_as, analyst_fleet, dept_fleet, assert_accessible
 ):
     last = fiscal.last_completed_quarter()
-    commitment_for(meeting_for(dept_fleet, last.previous()), what="Publish the queue dashboard")
-    meeting = meeting_for(dept_fleet, last)
+    CommitmentFactory(
+        meeting=PhillyStatMeetingFactory(department=dept_fleet, period=last.previous()),
+        what="Publish the queue dashboard",
+    )
+    meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last)
     login_as(page, analyst_fleet)
     page.goto(f"/metrics/meetings/{meeting.pk}/")
     tab_to_button(page, "Close")

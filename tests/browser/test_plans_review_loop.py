@@ -7,7 +7,8 @@ import pytest
 
 from plans.models import CustomerServicePlan, PlanStatus
 from tests.browser.conftest import screenshot
-from tests.plans import builders
+from tests.focusgroups.factories import FeedbackFactory, ThemeFactory
+from tests.plans.factories import ImpedimentFactory, PlanFactory
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +36,12 @@ def switch_to(page, login_as, user):
 def test_full_review_loop_from_the_keyboard(
     page, login_as, cso_fleet, ccso, dept_fleet, assert_accessible
 ):
-    builders.theme("Wait times")
-    builders.theme("Communication")
-    builders.feedback(
-        dept_fleet,
-        "My truck sat in the shop for three weeks.",
-        themes=[builders.theme("Wait times")],
+    ThemeFactory(name="Wait times")
+    ThemeFactory(name="Communication")
+    FeedbackFactory(
+        for_department=dept_fleet,
+        text="My truck sat in the shop for three weeks.",
+        themes=[ThemeFactory(name="Wait times")],
     )
 
     # The CSO starts the plan and drafts mission and vision.
@@ -169,11 +170,11 @@ def test_plan_pages_read_well_on_a_phone_and_a_laptop(
 ):
     from plans import services
 
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     services.plan_request_changes(
         plan=plan, user=ccso, field="vision", comment="Name your customers in the vision."
     )
-    builders.impediment(dept_fleet, description="Two service writers retired.")
+    ImpedimentFactory(department=dept_fleet, description="Two service writers retired.")
     page.set_viewport_size({"width": width, "height": 900})
     pages = [
         (cso_fleet, plan.get_absolute_url(), "plan-detail-cso"),
@@ -195,10 +196,10 @@ def test_plan_pages_read_well_on_a_phone_and_a_laptop(
 def test_second_save_of_the_same_version_shows_the_conflict_and_keeps_the_text(
     page, browser, live_server, login_as, cso_fleet, dept_fleet, assert_accessible
 ):
-    from tests.factories import UserFactory, assign
+    from tests.departments.factories import UserFactory, assign
 
     devon = assign(UserFactory(username="cso2_fleet", first_name="Devon"), dept_fleet, "cso")
-    plan = builders.plan(dept_fleet, mission="We keep the City's vehicles ready.")
+    plan = PlanFactory(department=dept_fleet, mission="We keep the City's vehicles ready.")
     other = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     try:
         second = other.new_page()

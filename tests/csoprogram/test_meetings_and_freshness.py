@@ -2,15 +2,14 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from csoprogram.dashboards import department_freshness
 from csoprogram.lib import fiscal
 from csoprogram.models import ProgramActionItem, ProgramMeeting
-from metrics.models import QuarterlyNarrative
-from plans.models import Success
-from tests.csoprogram.builders import full_department
-from tests.factories import DepartmentFactory
+from tests.csoprogram.factories import ProgramMeetingFactory, full_department
+from tests.departments.factories import DepartmentFactory
+from tests.metrics.factories import QuarterlyNarrativeFactory
+from tests.plans.factories import SuccessFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +46,7 @@ def test_ccso_records_a_program_meeting_and_reorders_its_agenda(client, ccso):
 
 
 def test_action_item_without_owner_shows_the_error_next_to_the_field(client, ccso):
-    meeting = ProgramMeeting.objects.create(kind="program_update", date=datetime.date(2026, 12, 1))
+    meeting = ProgramMeetingFactory(kind="program_update", date=datetime.date(2026, 12, 1))
     client.force_login(ccso)
     response = client.post(
         reverse("csoprogram:action_item_add", args=[meeting.pk]), {"what": "x", "due": "2026-12-9"}
@@ -58,11 +57,8 @@ def test_action_item_without_owner_shows_the_error_next_to_the_field(client, ccs
 
 def test_program_update_lists_changes_impediments_and_successes(client, md_office, dept_fleet):
     full_department(dept_fleet)
-    Success.objects.create(
-        department=dept_fleet, title="Wait time halved", happened_on=timezone.localdate()
-    )
-    meeting = ProgramMeeting.objects.create(kind="program_update", date=timezone.localdate())
-    meeting.agenda.create(department=dept_fleet, order=1)
+    SuccessFactory(department=dept_fleet, title="Wait time halved")
+    meeting = ProgramMeetingFactory(kind="program_update", agenda=[dept_fleet])
     client.force_login(md_office)
     response = client.get(reverse("csoprogram:meeting_detail", args=[meeting.pk]))
     row = response.context["rows"][0]
@@ -81,9 +77,7 @@ def test_freshness_score_has_four_parts_and_rises_with_the_narrative(client, cso
     assert parts["Focus groups within the last year"] == 25
     assert 0 <= current.score <= 100
     q = fiscal.last_completed_quarter()
-    QuarterlyNarrative.objects.create(
-        department=dept_fleet, fiscal_year=q.fiscal_year, quarter=q.quarter, what_changed="Faster."
-    )
+    QuarterlyNarrativeFactory(department=dept_fleet, period=q, what_changed="Faster.")
     assert department_freshness(dept_fleet)[0].score == current.score + 25
     client.force_login(cso_fleet)
     response = client.get(reverse("csoprogram:freshness", args=["fleet"]))

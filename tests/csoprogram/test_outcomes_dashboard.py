@@ -3,10 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from csoprogram.models import ProgramMeeting, ProgramMeetingDepartment
-from tests.csoprogram.builders import full_department
-from tests.factories import DepartmentFactory
-from tests.plans.builders import plan
+from tests.csoprogram.factories import ProgramMeetingFactory, full_department
+from tests.departments.factories import DepartmentFactory
+from tests.plans.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +73,7 @@ def test_card_follows_the_agenda_mission_vision_feedback_area_metrics(
 
 
 def test_mdo_does_not_see_a_draft_plan_never_submitted(client, md_office, dept_fleet):
-    plan(dept_fleet, status="draft", mission="Draft mission nobody submitted")
+    PlanFactory(department=dept_fleet, status="draft", mission="Draft mission nobody submitted")
     response, _ = _cards(client, md_office)
     html = response.content.decode()
     assert "Draft mission nobody submitted" not in html
@@ -85,11 +84,7 @@ def test_cards_follow_the_outcomes_session_order(client, md_office):
     a = DepartmentFactory(name="Alpha", slug="alpha")
     DepartmentFactory(name="Bravo", slug="bravo")
     c = DepartmentFactory(name="Charlie", slug="charlie")
-    meeting = ProgramMeeting.objects.create(
-        kind="outcomes_session", date=datetime.date.today() + datetime.timedelta(days=3)
-    )
-    for order, d in enumerate([c, a], start=1):
-        ProgramMeetingDepartment.objects.create(meeting=meeting, department=d, order=order)
+    ProgramMeetingFactory(date=datetime.date.today() + datetime.timedelta(days=3), agenda=[c, a])
     # Presenting departments first in agenda order, the others after them.
     assert _cards(client, md_office)[1] == ["charlie", "alpha", "bravo"]
     assert _cards(client, md_office, "csoprogram:outcomes_presentation")[1] == [
@@ -101,7 +96,7 @@ def test_cards_follow_the_outcomes_session_order(client, md_office):
 
 def test_filter_by_stage_and_metric_status(client, ccso, dept_fleet, dept_streets):
     full_department(dept_fleet, red=True)
-    plan(dept_streets, status="submitted")
+    PlanFactory(department=dept_streets, status="submitted")
     assert _cards(client, ccso, stage="plan_submitted")[1] == ["streets"]
     assert _cards(client, ccso, status="red")[1] == ["fleet"]
 

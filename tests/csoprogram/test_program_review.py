@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from csoprogram.lib import fiscal
 from plans.models import CustomerServicePlan
-from tests.csoprogram.builders import full_department, many_departments
-from tests.plans.builders import plan
+from tests.csoprogram.factories import ProgramMeetingFactory, full_department, many_departments
+from tests.metrics.factories import ReviewPacketFactory
+from tests.plans.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,7 @@ def test_ccso_sees_every_department_with_stage_and_reasons_in_words(client, ccso
 
 
 def test_returned_plan_is_flagged_with_its_age(client, ccso, dept_fleet):
-    p = plan(dept_fleet, status="changes_requested")
+    p = PlanFactory(department=dept_fleet, status="changes_requested")
     CustomerServicePlan.objects.filter(pk=p.pk).update(
         status_changed_at=timezone.now() - datetime.timedelta(days=21, hours=1)
     )
@@ -51,7 +52,7 @@ def test_returned_plan_is_flagged_with_its_age(client, ccso, dept_fleet):
 def test_approved_plan_without_values_for_last_quarter_is_flagged(client, ccso, dept_fleet):
     from tests.metrics.factories import MetricFactory
 
-    p = plan(dept_fleet, status="approved")
+    p = PlanFactory(department=dept_fleet, status="approved")
     MetricFactory(department=dept_fleet, area_of_focus=p.areas_of_focus.first())
     response = _get(client, ccso, reverse("csoprogram:program_review"))
     quarter = fiscal.last_completed_quarter()
@@ -59,7 +60,9 @@ def test_approved_plan_without_values_for_last_quarter_is_flagged(client, ccso, 
 
 
 def test_mdo_never_sees_a_plan_that_was_never_submitted(client, md_office, ccso, dept_fleet):
-    plan(dept_fleet, status="draft", with_area=True, mission="Secret draft mission")
+    PlanFactory(
+        department=dept_fleet, status="draft", with_area=True, mission="Secret draft mission"
+    )
     row = _get(client, md_office, reverse("csoprogram:program_review")).context["rows"][0]
     assert row.plan_status is None and row.plan_status_label == "Not yet submitted"
     assert row.areas_of_focus == []
@@ -69,7 +72,7 @@ def test_mdo_never_sees_a_plan_that_was_never_submitted(client, md_office, ccso,
 
 def test_filters_keep_only_matching_departments(client, ccso, dept_fleet, dept_streets):
     full_department(dept_fleet, red=True)
-    plan(dept_streets, status="draft")
+    PlanFactory(department=dept_streets, status="draft")
     url = reverse("csoprogram:program_review")
     names = lambda r: [x.department.slug for x in r.context["rows"]]  # noqa: E731
     assert names(_get(client, ccso, url, red="on")) == ["fleet"]
@@ -112,12 +115,9 @@ def test_program_pages_run_the_same_number_of_queries_for_10_and_100_departments
         reverse("csoprogram:outcomes_presentation"),
         reverse("public:index"),
     ]
-    from csoprogram.models import ProgramMeeting
 
-    meeting = ProgramMeeting.objects.create(kind="program_update", date=timezone.localdate())
+    meeting = ProgramMeetingFactory(kind="program_update", agenda=many_departments(10))
     urls.append(reverse("csoprogram:meeting_detail", args=[meeting.pk]))
-    for order, d in enumerate(many_departments(10), start=1):
-        meeting.agenda.create(department=d, order=order)
     at_10 = [_count_queries(client, u) for u in urls]
     for i in range(10, 100):
         d = full_department(name=f"More {i:03d}", slug=f"more-{i:03d}", red=i % 4 == 0)
@@ -128,7 +128,7 @@ def test_program_pages_run_the_same_number_of_queries_for_10_and_100_departments
 
 def test_column_headings_sort_and_keep_the_filters(client, ccso, dept_fleet, dept_streets):
     full_department(dept_streets, red=True)
-    plan(dept_fleet, status="draft")
+    PlanFactory(department=dept_fleet, status="draft")
     response = _get(client, ccso, reverse("csoprogram:program_review"), stage="", sort="red")
     assert [r.department.slug for r in response.context["rows"]] == ["streets", "fleet"]
     html = response.content.decode()
@@ -137,14 +137,12 @@ def test_column_headings_sort_and_keep_the_filters(client, ccso, dept_fleet, dep
 
 
 def test_next_meeting_shows_whether_its_review_packet_is_ready(client, ccso, dept_fleet):
-    from metrics.models import PhillyStatMeeting, ReviewPacket
+    from metrics.models import PhillyStatMeeting
 
     full_department(dept_fleet)
     upcoming = PhillyStatMeeting.objects.filter(date__gte=timezone.localdate()).get()
     row = _get(client, ccso, reverse("csoprogram:program_review")).context["rows"][0]
     assert row.next_meeting == upcoming and not row.packet_ready
-    ReviewPacket.objects.create(
-        kind="department", meeting=upcoming, department=dept_fleet, title="Packet", status="ready"
-    )
+    ReviewPacketFactory(meeting=upcoming, status="ready")
     row = _get(client, ccso, reverse("csoprogram:program_review")).context["rows"][0]
     assert row.packet_ready

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from csoprogram.lib import fiscal
 from csoprogram.models import DepartmentPublication
-from tests.csoprogram.builders import full_department
+from tests.csoprogram.factories import DepartmentPublicationFactory, full_department
 from tests.metrics.factories import MetricFactory, add_value
 
 pytestmark = pytest.mark.django_db
@@ -72,11 +72,11 @@ def test_withdrawn_page_answers_404_and_other_pages_still_ask_for_login(
 
 
 def test_a_department_without_an_approved_plan_is_not_public(client, dept_fleet):
-    from tests.plans.builders import plan
+    from tests.plans.factories import PlanFactory
 
-    plan(dept_fleet, status="submitted", mission="Submitted, not approved")
+    PlanFactory(department=dept_fleet, status="submitted", mission="Submitted, not approved")
     m = MetricFactory(department=dept_fleet)
     add_value(m, fiscal.last_completed_quarter().start, 20)
-    pub = DepartmentPublication.objects.create(department=dept_fleet, status="published")
+    pub = DepartmentPublicationFactory(department=dept_fleet, status="published")
     pub.metrics.add(m)
     assert client.get(reverse("public:department", args=["fleet"])).status_code == 404

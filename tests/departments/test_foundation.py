@@ -13,7 +13,7 @@ from django.urls import reverse
 from csoprogram.celery import app as celery_app
 from csoprogram.stage import department_stage, departments_with_stage
 from tests.conftest import IN_CI, require_service, tcp_open
-from tests.factories import TEST_PASSWORD, DepartmentFactory
+from tests.departments.factories import TEST_PASSWORD, DepartmentFactory
 
 
 def test_healthz_answers_200_and_names_its_checks(client, db):

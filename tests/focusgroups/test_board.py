@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from departments import roles
 from focusgroups.selectors import theme_board
-from tests.factories import DepartmentFactory
+from tests.departments.factories import DepartmentFactory
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from csoprogram.stage import department_stage, departments_with_stage
 from focusgroups import services
 from focusgroups.models import FocusGroupSession
 from focusgroups.selectors import annotate_focus_group_progress
-from tests.factories import DepartmentFactory
+from tests.departments.factories import DepartmentFactory
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db

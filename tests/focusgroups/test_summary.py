@@ -5,7 +5,7 @@ from focusgroups.selectors import (
     department_strengths_and_opportunities,
     departments_strengths_and_opportunities,
 )
-from tests.factories import DepartmentFactory
+from tests.departments.factories import DepartmentFactory
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.urls import reverse
 from focusgroups import services
 from focusgroups.models import FeedbackItem, Theme
 from focusgroups.selectors import themes_usable_by
-from plans.models import AreaOfFocus, CustomerServicePlan
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory, ThemeFactory
+from tests.plans.factories import AreaOfFocusFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,8 +67,8 @@ def test_a_decision_is_taken_once(ccso, proposal):
 
 
 def _plan_area(department):
-    plan = CustomerServicePlan.objects.create(department=department, program_year=2027)
-    return AreaOfFocus.objects.create(plan=plan, department=department, title="Faster releases")
+    plan = PlanFactory(department=department, with_area=False)
+    return AreaOfFocusFactory(plan=plan, title="Faster releases", themes=[])
 
 
 def test_merging_a_proposal_moves_all_its_feedback_and_area_links(

@@ -19,22 +19,23 @@ from metrics.phillystat.models import ReminderDelivery, ReviewPacket
 from metrics.phillystat.packets import meeting_packet_request, outcomes_packet_request
 from metrics.phillystat.reminders import reminders_scan
 from tests.conftest import require_service
-from tests.factories import DepartmentFactory
+from tests.departments.factories import DepartmentFactory
 from tests.integration.conftest import sent_mail, wait_for
-from tests.metrics.factories import MetricFactory, add_value, approved_area
+from tests.metrics.factories import (
+    MetricFactory,
+    PhillyStatMeetingFactory,
+    QuarterlyNarrativeFactory,
+    add_value,
+)
+from tests.plans.factories import AreaOfFocusFactory, PlanFactory
 
 pytestmark = pytest.mark.integration
 
 
 def _meeting_in(department, days: int):
-    from metrics.models import PhillyStatMeeting
 
-    quarter = fiscal.last_completed_quarter()
-    return PhillyStatMeeting.objects.create(
-        department=department,
-        fiscal_year=quarter.fiscal_year,
-        quarter=quarter.quarter,
-        date=fiscal.today() + timedelta(days=days),
+    return PhillyStatMeetingFactory(
+        department=department, date=fiscal.today() + timedelta(days=days)
     )
 
 
@@ -44,7 +45,9 @@ def fleet_due(dept_fleet, cso_fleet, analyst_fleet, head_fleet):
     cso_fleet.email, analyst_fleet.email = "cso@example.org", "analyst@example.org"
     cso_fleet.save(update_fields=["email"])
     analyst_fleet.save(update_fields=["email"])
-    area = approved_area(dept_fleet)
+    area = AreaOfFocusFactory(
+        plan=PlanFactory(department=dept_fleet, status="approved", with_area=False)
+    )
     MetricFactory(department=dept_fleet, area_of_focus=area, name="Vehicle turnaround")
     return _meeting_in(dept_fleet, 7)
 
@@ -87,16 +90,16 @@ def test_two_beats_and_repeated_scans_send_no_duplicate(start_worker, mail_dir, 
 def test_no_reminder_when_everything_is_in(
     start_worker, mail_dir, dept_fleet, cso_fleet, analyst_fleet
 ):
-    from metrics.models import QuarterlyNarrative
 
-    area = approved_area(dept_fleet)
+    area = AreaOfFocusFactory(
+        plan=PlanFactory(department=dept_fleet, status="approved", with_area=False)
+    )
     metric = MetricFactory(department=dept_fleet, area_of_focus=area, name="Vehicle turnaround")
     meeting = _meeting_in(dept_fleet, 14)
     add_value(metric, meeting.fiscal_quarter.start, 19)  # green: no explanation needed
-    QuarterlyNarrative.objects.create(
+    QuarterlyNarrativeFactory(
         department=dept_fleet,
-        fiscal_year=meeting.fiscal_year,
-        quarter=meeting.quarter,
+        period=meeting.fiscal_quarter,
         what_changed="Turnaround improved after the new intake desk.",
     )
     assert reminders_scan() == []
@@ -126,7 +129,9 @@ def _outcomes_fixture(n_departments: int = 12):
     """Enough departments with charts that an outcomes packet takes a few seconds."""
     for i in range(n_departments):
         dept = DepartmentFactory(name=f"Department {i:02d}", slug=f"d{i:02d}")
-        area = approved_area(dept)
+        area = AreaOfFocusFactory(
+            plan=PlanFactory(department=dept, status="approved", with_area=False)
+        )
         for m in range(4):
             metric = MetricFactory(department=dept, area_of_focus=area, name=f"Metric {m} of {i}")
             q = fiscal.last_completed_quarter()
@@ -220,7 +225,9 @@ def test_with_redis_down_pages_answer_quickly_and_work_is_sent_when_it_returns(
         redis_proc.terminate()
         redis_proc.wait(timeout=10)
 
-        area = approved_area(dept_fleet)
+        area = AreaOfFocusFactory(
+            plan=PlanFactory(department=dept_fleet, status="approved", with_area=False)
+        )
         MetricFactory(department=dept_fleet, area_of_focus=area)
         meeting = _meeting_in(dept_fleet, 20)
         client = Client()
@@ -259,7 +266,9 @@ def _can_connect(port: int) -> bool:
 def test_department_packet_builds_through_the_worker_and_downloads_for_the_department_only(
     start_worker, media_root, dept_fleet, analyst_fleet, cso_streets
 ):
-    area = approved_area(dept_fleet)
+    area = AreaOfFocusFactory(
+        plan=PlanFactory(department=dept_fleet, status="approved", with_area=False)
+    )
     metric = MetricFactory(department=dept_fleet, area_of_focus=area, name="Vehicle turnaround")
     add_value(metric, fiscal.last_completed_quarter().start, 24)
     meeting = _meeting_in(dept_fleet, 3)

@@ -1,12 +1,15 @@
 import pytest
 
 from csoprogram.lib import fiscal
-from tests.metrics.factories import MetricFactory, approved_area
+from tests.metrics.factories import MetricFactory
+from tests.plans.factories import AreaOfFocusFactory, PlanFactory
 
 
 @pytest.fixture
 def area_fleet(dept_fleet):
-    return approved_area(dept_fleet)
+    """The year-one area of focus of Fleet's approved plan."""
+    plan = PlanFactory(department=dept_fleet, status="approved", with_area=False)
+    return AreaOfFocusFactory(plan=plan, title="Faster vehicle turnaround")
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""Builders for metrics tests: plans with an area of focus, metrics, values, meetings."""
+"""Factories of the metrics app: metrics (with their first definition
+version), values (with their status), PhillyStat meetings, commitments."""
 
 from decimal import Decimal
 
@@ -12,31 +13,21 @@ from metrics.models import (
     MetricValue,
     MetricVersion,
     PhillyStatMeeting,
+    QuarterlyNarrative,
+    ReviewPacket,
 )
 from metrics.status import value_status
-from plans.models import AreaOfFocus, CustomerServicePlan
-
-
-def approved_area(
-    department, *, title="Faster vehicle turnaround", ever_submitted=True, status="approved"
-):
-    plan, _ = CustomerServicePlan.objects.get_or_create(
-        department=department,
-        program_year=2027,
-        defaults={"status": status, "ever_submitted": ever_submitted},
-    )
-    area, _ = AreaOfFocus.objects.get_or_create(
-        plan=plan, department=department, title=title, defaults={"year": 1}
-    )
-    return area
+from tests.departments.factories import DepartmentFactory
 
 
 class MetricFactory(factory.django.DjangoModelFactory):
+    """Quarterly, lower is better: baseline 30, target 20, amber up to 25."""
+
     class Meta:
         model = Metric
         skip_postgeneration_save = True
 
-    department = None
+    department = factory.SubFactory(DepartmentFactory)
     name = factory.Sequence(lambda n: f"Average wait time {n}")
     code = factory.LazyAttribute(
         lambda m: f"{m.department.slug}-{m.name}".lower().replace(" ", "-")
@@ -61,32 +52,80 @@ class MetricFactory(factory.django.DjangoModelFactory):
             )
 
 
+class MetricValueFactory(factory.django.DjangoModelFactory):
+    """A value with the status its metric's target gives it."""
+
+    class Meta:
+        model = MetricValue
+
+    metric = factory.SubFactory(MetricFactory)
+    period_start = factory.LazyFunction(lambda: fiscal.last_completed_quarter().start)
+    value = Decimal("18")
+    status = factory.LazyAttribute(
+        lambda v: value_status(
+            value=Decimal(str(v.value)),
+            target=v.metric.target_value,
+            direction=v.metric.direction,
+            amber_band=v.metric.amber_band,
+        )
+    )
+
+
 def add_value(metric, period_start, value, **extra):
-    value = Decimal(str(value))
-    return MetricValue.objects.create(
-        metric=metric,
-        period_start=period_start,
-        value=value,
-        status=value_status(
-            value=value,
-            target=metric.target_value,
-            direction=metric.direction,
-            amber_band=metric.amber_band,
-        ),
-        **extra,
+    """Shorthand of MetricValueFactory for a metric's series."""
+    return MetricValueFactory(
+        metric=metric, period_start=period_start, value=Decimal(str(value)), **extra
     )
 
 
-def meeting_for(department, quarter=None, **extra):
-    quarter = quarter or fiscal.last_completed_quarter()
-    extra.setdefault("date", quarter.next().start.replace(day=20))
-    return PhillyStatMeeting.objects.create(
-        department=department, fiscal_year=quarter.fiscal_year, quarter=quarter.quarter, **extra
-    )
+class PhillyStatMeetingFactory(factory.django.DjangoModelFactory):
+    """The department's meeting about `period` (a fiscal.Quarter; the last
+    completed one by default), on the 20th of the month after it."""
+
+    class Meta:
+        model = PhillyStatMeeting
+
+    class Params:
+        period = factory.LazyFunction(fiscal.last_completed_quarter)
+
+    department = factory.SubFactory(DepartmentFactory)
+    fiscal_year = factory.LazyAttribute(lambda m: m.period.fiscal_year)
+    quarter = factory.LazyAttribute(lambda m: m.period.quarter)
+    date = factory.LazyAttribute(lambda m: m.period.next().start.replace(day=20))
 
 
-def commitment_for(meeting, **extra):
-    extra.setdefault("what", "Publish the wait-time dashboard")
-    extra.setdefault("owner", "Fleet operations manager")
-    extra.setdefault("due", meeting.date.replace(day=28))
-    return Commitment.objects.create(meeting=meeting, department=meeting.department, **extra)
+class CommitmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Commitment
+
+    meeting = factory.SubFactory(PhillyStatMeetingFactory)
+    department = factory.LazyAttribute(lambda c: c.meeting.department)
+    what = "Publish the wait-time dashboard"
+    owner = "Fleet operations manager"
+    due = factory.LazyAttribute(lambda c: c.meeting.date.replace(day=28))
+
+
+class QuarterlyNarrativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuarterlyNarrative
+
+    class Params:
+        period = factory.LazyFunction(fiscal.last_completed_quarter)
+
+    department = factory.SubFactory(DepartmentFactory)
+    fiscal_year = factory.LazyAttribute(lambda n: n.period.fiscal_year)
+    quarter = factory.LazyAttribute(lambda n: n.period.quarter)
+    what_changed = "Opened a second service window."
+
+
+class ReviewPacketFactory(factory.django.DjangoModelFactory):
+    """A department's packet for a PhillyStat meeting (kind="outcomes" with
+    meeting=None, department=None for the outcomes session's)."""
+
+    class Meta:
+        model = ReviewPacket
+
+    kind = ReviewPacket.Kind.DEPARTMENT
+    meeting = factory.SubFactory(PhillyStatMeetingFactory)
+    department = factory.LazyAttribute(lambda p: p.meeting.department if p.meeting else None)
+    title = factory.LazyAttribute(lambda p: f"Review packet {p.kind}")

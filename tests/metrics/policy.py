@@ -2,12 +2,13 @@
 
 from csoprogram.lib import fiscal
 from tests.metrics.factories import (
+    CommitmentFactory,
     MetricFactory,
+    PhillyStatMeetingFactory,
+    ReviewPacketFactory,
     add_value,
-    approved_area,
-    commitment_for,
-    meeting_for,
 )
+from tests.plans.factories import AreaOfFocusFactory, PlanFactory
 from tests.policy import PERSONAS, Rule, department_object, program_page, same_for_all
 
 API_DENIED = 403  # DRF answers an anonymous request with 403 (no login redirect for an API)
@@ -18,11 +19,11 @@ def metric(dept, world):
 
 
 def meeting(dept, world):
-    return {"pk": meeting_for(dept).pk}
+    return {"pk": PhillyStatMeetingFactory(department=dept).pk}
 
 
 def commitment(dept, world):
-    return {"pk": commitment_for(meeting_for(dept)).pk}
+    return {"pk": CommitmentFactory(meeting=PhillyStatMeetingFactory(department=dept)).pk}
 
 
 def api_department(dept, world):
@@ -30,11 +31,19 @@ def api_department(dept, world):
 
 
 def api_plan(dept, world):
-    return {"pk": approved_area(dept).plan_id}
+    return {
+        "pk": AreaOfFocusFactory(
+            plan=PlanFactory(department=dept, status="approved", with_area=False)
+        ).plan_id
+    }
 
 
 def api_area(dept, world):
-    return {"pk": approved_area(dept).pk}
+    return {
+        "pk": AreaOfFocusFactory(
+            plan=PlanFactory(department=dept, status="approved", with_area=False)
+        ).pk
+    }
 
 
 def api_value(dept, world):
@@ -46,13 +55,9 @@ def packet(dept, world, *, status="ready"):
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    from metrics.phillystat.models import ReviewPacket
-
-    m = meeting_for(dept)
+    m = PhillyStatMeetingFactory(department=dept)
     name = default_storage.save(f"packets/{dept.slug}/policy.pdf", ContentFile(b"%PDF-1.7 test"))
-    p = ReviewPacket.objects.create(
-        kind="department", meeting=m, department=dept, title="Packet", status=status, file=name
-    )
+    p = ReviewPacketFactory(meeting=m, title="Packet", status=status, file=name)
     return {"pk": p.pk}
 
 

@@ -7,7 +7,8 @@ from rest_framework.test import APIClient
 
 from metrics import services
 from metrics.models import MetricValue
-from tests.metrics.factories import add_value, approved_area
+from tests.metrics.factories import add_value
+from tests.plans.factories import AreaOfFocusFactory, PlanFactory
 
 
 @pytest.fixture
@@ -115,7 +116,11 @@ def test_bad_filters_get_a_400(analyst_fleet):
 
 
 def test_mdo_never_sees_a_plan_that_was_never_submitted(md_office, ccso, dept_fleet, cso_fleet):
-    area = approved_area(dept_fleet, ever_submitted=False, status="draft")
+    area = AreaOfFocusFactory(
+        plan=PlanFactory(
+            department=dept_fleet, status="draft", ever_submitted=False, with_area=False
+        )
+    )
     mdo = _token_client(md_office)
     assert mdo.get(f"/api/plans/{area.plan_id}/").status_code == 404
     assert mdo.get(f"/api/areas-of-focus/{area.pk}/").status_code == 404

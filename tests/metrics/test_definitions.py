@@ -150,7 +150,7 @@ def test_chart_and_sparkline_are_svg_without_scripts(client, cso_fleet, wait_tim
 def test_metric_list_query_count_does_not_grow_with_departments(
     client, django_assert_max_num_queries, ccso
 ):
-    from tests.factories import DepartmentFactory
+    from tests.departments.factories import DepartmentFactory
     from tests.metrics.factories import MetricFactory
 
     for i in range(6):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from csoprogram.lib import fiscal
 from metrics.models import Commitment, PhillyStatMeeting
 from metrics.phillystat import services as phillystat_services
-from tests.metrics.factories import add_value, commitment_for, meeting_for
+from tests.metrics.factories import CommitmentFactory, PhillyStatMeetingFactory, add_value
 
 
 def test_a_year_of_quarterly_meetings_is_scheduled_at_once(client, analyst_fleet, dept_fleet):
@@ -50,9 +50,9 @@ def test_the_ccso_schedules_and_the_mdo_cannot(ccso, md_office, dept_fleet):
 def test_open_commitments_carry_to_the_next_meeting_until_closed(
     client, analyst_fleet, dept_fleet, last_q
 ):
-    first = meeting_for(dept_fleet, last_q.previous())
-    second = meeting_for(dept_fleet, last_q)
-    commitment = commitment_for(first, what="Publish the queue dashboard")
+    first = PhillyStatMeetingFactory(department=dept_fleet, period=last_q.previous())
+    second = PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
+    commitment = CommitmentFactory(meeting=first, what="Publish the queue dashboard")
     client.force_login(analyst_fleet)
     assert "Publish the queue dashboard" in client.get(second.get_absolute_url()).content.decode()
     response = client.post(reverse("metrics:commitment_close", args=[commitment.pk]))
@@ -67,7 +67,7 @@ def test_open_commitments_carry_to_the_next_meeting_until_closed(
 def test_analyst_records_a_commitment_and_the_memo_lists_it(
     client, analyst_fleet, cso_fleet, head_fleet, dept_fleet, wait_time, last_q
 ):
-    meeting = meeting_for(dept_fleet, last_q)
+    meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
     client.force_login(analyst_fleet)
     response = client.post(
         reverse("metrics:commitment_create", args=[meeting.pk]),
@@ -87,7 +87,7 @@ def test_the_cso_writes_the_narrative_and_red_metrics_need_a_note(
     client, cso_fleet, dept_fleet, wait_time, last_q
 ):
     add_value(wait_time, last_q.start, 40)
-    meeting = meeting_for(dept_fleet, last_q)
+    meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
     client.force_login(cso_fleet)
     url = reverse("metrics:narrative_edit", args=[meeting.pk])
     response = client.post(url, {"what_changed": "New kiosk", "impediments": "Staffing"})
@@ -109,7 +109,7 @@ def test_the_cso_writes_the_narrative_and_red_metrics_need_a_note(
 def test_the_meeting_page_says_what_is_missing(
     client, analyst_fleet, dept_fleet, wait_time, last_q
 ):
-    meeting = meeting_for(dept_fleet, last_q)
+    meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
     client.force_login(analyst_fleet)
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert f"Values missing for {last_q.label}" in page
@@ -119,17 +119,21 @@ def test_the_meeting_page_says_what_is_missing(
 def test_meeting_list_query_count_does_not_grow_with_departments(
     client, django_assert_max_num_queries, ccso, dept_fleet
 ):
-    from tests.factories import DepartmentFactory
+    from tests.departments.factories import DepartmentFactory
 
     for i in range(6):
-        meeting_for(DepartmentFactory(slug=f"d{i}"), fiscal.last_completed_quarter())
+        PhillyStatMeetingFactory(
+            department=DepartmentFactory(slug=f"d{i}"), period=fiscal.last_completed_quarter()
+        )
     client.force_login(ccso)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("metrics:meeting_list")).status_code == 200
 
 
 def test_closing_a_commitment_with_htmx_swaps_its_row(client, analyst_fleet, dept_fleet, last_q):
-    commitment = commitment_for(meeting_for(dept_fleet, last_q))
+    commitment = CommitmentFactory(
+        meeting=PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
+    )
     client.force_login(analyst_fleet)
     response = client.post(
         reverse("metrics:commitment_close", args=[commitment.pk]), headers={"HX-Request": "true"}
@@ -140,8 +144,8 @@ def test_closing_a_commitment_with_htmx_swaps_its_row(client, analyst_fleet, dep
 
 
 def test_the_close_button_carries_a_csrf_token(client, analyst_fleet, dept_fleet, last_q):
-    meeting = meeting_for(dept_fleet, last_q)
-    commitment_for(meeting)
+    meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
+    CommitmentFactory(meeting=meeting)
     client.force_login(analyst_fleet)
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert 'name="csrfmiddlewaretoken" value=""' not in html

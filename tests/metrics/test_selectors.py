@@ -12,7 +12,7 @@ from metrics.phillystat.selectors import (
     narratives_complete,
     quarter_report,
 )
-from tests.factories import DepartmentFactory
+from tests.departments.factories import DepartmentFactory
 from tests.metrics.factories import MetricFactory, add_value
 
 

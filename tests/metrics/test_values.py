@@ -176,7 +176,7 @@ def test_saving_the_grid_again_unchanged_keeps_who_entered_each_value(
     client, analyst_fleet, dept_fleet, wait_time, last_q
 ):
     from departments.models import DepartmentRole
-    from tests.factories import UserFactory, assign
+    from tests.departments.factories import UserFactory, assign
 
     services.value_record(user=analyst_fleet, metric=wait_time, period_start=last_q.start, value=18)
     colleague = assign(UserFactory(username="analyst_two"), dept_fleet, DepartmentRole.ANALYST)

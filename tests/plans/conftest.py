@@ -1,7 +1,7 @@
 import pytest
 
 from departments.models import DepartmentRole
-from tests.factories import UserFactory, assign
+from tests.departments.factories import UserFactory, assign
 
 
 @pytest.fixture

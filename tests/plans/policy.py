@@ -1,7 +1,8 @@
 """Access policy of the plans app: every URL, GET and POST, every persona."""
 
 from plans.models import AreaOfFocus, CustomerServicePlan, PlanStatus
-from tests.plans import builders
+from tests.focusgroups.factories import ThemeFactory
+from tests.plans.factories import ImpedimentFactory, PlanFactory
 from tests.policy import LOGIN, PERSONAS, Rule, department_object, same_for_all
 
 
@@ -10,31 +11,31 @@ def _department(dept, world):
 
 
 def _draft_plan(dept, world):
-    return {"pk": builders.plan(dept).pk}
+    return {"pk": PlanFactory(department=dept).pk}
 
 
 def _draft_plan_without_area(dept, world):
-    return {"pk": builders.plan(dept, with_area=False).pk}
+    return {"pk": PlanFactory(department=dept, with_area=False).pk}
 
 
 def _submitted_plan(dept, world):
-    return {"pk": builders.plan(dept, status=PlanStatus.SUBMITTED).pk}
+    return {"pk": PlanFactory(department=dept, status=PlanStatus.SUBMITTED).pk}
 
 
 def _approved_plan(dept, world):
-    return {"pk": builders.plan(dept, status=PlanStatus.APPROVED).pk}
+    return {"pk": PlanFactory(department=dept, status=PlanStatus.APPROVED).pk}
 
 
 def _area_in_draft(dept, world):
-    return {"pk": builders.plan(dept).areas_of_focus.get().pk}
+    return {"pk": PlanFactory(department=dept).areas_of_focus.get().pk}
 
 
 def _area_in_submitted(dept, world):
-    return {"pk": builders.plan(dept, status=PlanStatus.SUBMITTED).areas_of_focus.get().pk}
+    return {"pk": PlanFactory(department=dept, status=PlanStatus.SUBMITTED).areas_of_focus.get().pk}
 
 
 def _impediment(dept, world):
-    return {"pk": builders.impediment(dept).pk}
+    return {"pk": ImpedimentFactory(department=dept).pk}
 
 
 OBJECTS = {
@@ -67,7 +68,7 @@ def _area_data(objects):
         "description": "",
         "year": 1,
         "status": "planned",
-        "themes": [builders.theme("Communication").pk],
+        "themes": [ThemeFactory(name="Communication").pk],
     }
 
 

@@ -5,7 +5,8 @@ from django.urls import reverse
 from csoprogram.lib.rules import RuleError
 from plans import areas, services
 from plans.models import AreaOfFocus, PlanStatus
-from tests.plans import builders
+from tests.focusgroups.factories import FeedbackFactory, ThemeFactory
+from tests.plans.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_a_second_year_one_area_of_focus_is_refused_whatever_its_status(
     cso_fleet, dept_fleet, status
 ):
-    plan = builders.plan(dept_fleet)  # has its year-one area "Vehicles back on time"
+    plan = PlanFactory(department=dept_fleet)  # has its year-one area "Vehicles back on time"
     with pytest.raises(RuleError) as refused:
         areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Second", year=1, status=status)
     assert refused.value.rule == "A plan has one area of focus in year one."
@@ -26,11 +27,11 @@ def test_a_second_year_one_area_of_focus_is_refused_whatever_its_status(
 def test_the_area_form_refuses_a_second_year_one_area_next_to_the_year(
     client, cso_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     client.force_login(cso_fleet)
     response = client.post(
         reverse("plans:area_create", args=[plan.pk]),
-        {"title": "Second", "year": 1, "status": "planned", "themes": [builders.theme("T").pk]},
+        {"title": "Second", "year": 1, "status": "planned", "themes": [ThemeFactory(name="T").pk]},
     )
     assert response.status_code == 400
     form = response.context["form"]
@@ -42,7 +43,7 @@ def test_the_area_form_refuses_a_second_year_one_area_next_to_the_year(
 
 @pytest.mark.parametrize("status", ["active", "planned"])
 def test_the_database_also_refuses_a_second_year_one_area(dept_fleet, status):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     with pytest.raises(IntegrityError), transaction.atomic():
         AreaOfFocus.objects.create(
             plan=plan, department=dept_fleet, title="Sneaky", year=1, status=status
@@ -50,7 +51,7 @@ def test_the_database_also_refuses_a_second_year_one_area(dept_fleet, status):
 
 
 def test_a_withdrawn_area_makes_room_and_stays_in_the_history(client, cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     first = plan.areas_of_focus.get()
     with pytest.raises(RuleError, match="withdrawn with a reason"):
         areas.area_of_focus_withdraw(area=first, user=cso_fleet, reason=" ")
@@ -77,7 +78,7 @@ def test_a_withdrawn_area_makes_room_and_stays_in_the_history(client, cso_fleet,
 def test_a_withdrawn_area_cannot_be_chosen_in_the_form_and_a_submitted_plan_keeps_it(
     client, cso_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     area = plan.areas_of_focus.get()
     client.force_login(cso_fleet)
     response = client.post(reverse("plans:area_withdraw", args=[area.pk]), {"reason": "x"})
@@ -87,7 +88,7 @@ def test_a_withdrawn_area_cannot_be_chosen_in_the_form_and_a_submitted_plan_keep
 
 
 def test_a_plan_with_only_a_withdrawn_area_cannot_be_submitted(cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     areas.area_of_focus_withdraw(area=plan.areas_of_focus.get(), user=cso_fleet, reason="x")
     with pytest.raises(RuleError, match="one realistic but impactful area of focus"):
         services.plan_submit(plan=plan, user=cso_fleet)
@@ -96,7 +97,7 @@ def test_a_plan_with_only_a_withdrawn_area_cannot_be_submitted(cso_fleet, dept_f
 def test_year_two_is_refused_without_progress_and_allowed_after_the_ccso_confirms(
     client, cso_fleet, ccso, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     year_one = plan.areas_of_focus.get()
     with pytest.raises(RuleError) as refused:
         areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
@@ -129,7 +130,7 @@ def test_year_two_is_refused_without_progress_and_allowed_after_the_ccso_confirm
 
 
 def test_year_two_is_allowed_when_the_metrics_app_recorded_progress(cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     year_one = plan.areas_of_focus.get()
     areas.area_of_focus_progress_record(area_ids=[year_one.pk], shown_ids=[year_one.pk])
     area = areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
@@ -137,7 +138,7 @@ def test_year_two_is_allowed_when_the_metrics_app_recorded_progress(cso_fleet, d
 
 
 def test_progress_recorded_then_corrected_away_no_longer_counts(cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     year_one = plan.areas_of_focus.get()
     areas.area_of_focus_progress_record(area_ids=[year_one.pk], shown_ids=[year_one.pk])
     areas.area_of_focus_progress_record(area_ids=[year_one.pk], shown_ids=[])
@@ -146,7 +147,7 @@ def test_progress_recorded_then_corrected_away_no_longer_counts(cso_fleet, dept_
 
 
 def test_year_two_needs_a_year_one_area_first(cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet, with_area=False)
+    plan = PlanFactory(department=dept_fleet, with_area=False)
     with pytest.raises(RuleError, match="Add the year-1 area of focus first"):
         areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Too soon", year=2)
 
@@ -154,7 +155,7 @@ def test_year_two_needs_a_year_one_area_first(cso_fleet, dept_fleet):
 def test_year_two_in_the_next_program_year_counts_the_copied_confirmation(
     cso_fleet, ccso, dept_fleet
 ):
-    last = builders.plan(dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
+    last = PlanFactory(department=dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
     areas.area_of_focus_confirm_progress(
         area=last.areas_of_focus.get(), user=ccso, note="Seen at PhillyStat."
     )
@@ -164,9 +165,9 @@ def test_year_two_in_the_next_program_year_counts_the_copied_confirmation(
 
 
 def test_area_of_focus_links_themes_and_feedback_items(client, cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet, with_area=False)
-    a, b = builders.theme("Timeliness"), builders.theme("Communication")
-    item = builders.feedback(dept_fleet, "Nobody called me back.", themes=[b])
+    plan = PlanFactory(department=dept_fleet, with_area=False)
+    a, b = ThemeFactory(name="Timeliness"), ThemeFactory(name="Communication")
+    item = FeedbackFactory(for_department=dept_fleet, text="Nobody called me back.", themes=[b])
     client.force_login(cso_fleet)
     response = client.post(
         reverse("plans:area_create", args=[plan.pk]),
@@ -188,8 +189,8 @@ def test_area_of_focus_links_themes_and_feedback_items(client, cso_fleet, dept_f
 def test_feedback_of_another_department_cannot_be_linked(
     client, cso_fleet, dept_fleet, dept_streets
 ):
-    plan = builders.plan(dept_fleet, with_area=False)
-    theirs = builders.feedback(dept_streets, "Potholes.")
+    plan = PlanFactory(department=dept_fleet, with_area=False)
+    theirs = FeedbackFactory(for_department=dept_streets, text="Potholes.")
     client.force_login(cso_fleet)
     response = client.post(
         reverse("plans:area_create", args=[plan.pk]),
@@ -197,7 +198,7 @@ def test_feedback_of_another_department_cannot_be_linked(
             "title": "X",
             "year": 1,
             "status": "active",
-            "themes": [builders.theme("T").pk],
+            "themes": [ThemeFactory(name="T").pk],
             "feedback_items": [theirs.pk],
         },
     )
@@ -208,7 +209,7 @@ def test_feedback_of_another_department_cannot_be_linked(
 def test_reviewer_comments_on_the_area_of_focus_show_on_its_form(
     client, cso_fleet, ccso, dept_fleet
 ):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     plan = services.plan_request_changes(
         plan=plan, user=ccso, field="areas_of_focus", comment="Make the area measurable."
     )

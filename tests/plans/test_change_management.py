@@ -9,8 +9,8 @@ from django.utils import timezone
 from csoprogram.lib.rules import RuleError
 from plans import change_management
 from plans.models import Impediment, LeaderSupport, PlanStatus, Success
-from tests.factories import DepartmentFactory
-from tests.plans import builders
+from tests.departments.factories import DepartmentFactory
+from tests.plans.factories import ImpedimentFactory, PlanFactory, SuccessFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_cso_logs_an_impediment_and_resolves_it_with_history(client, cso_fleet, 
 
 
 def test_resolving_needs_a_resolution(cso_fleet, dept_fleet):
-    impediment = builders.impediment(dept_fleet)
+    impediment = ImpedimentFactory(department=dept_fleet)
     with pytest.raises(RuleError, match="says how it was resolved"):
         change_management.impediment_resolve(impediment=impediment, user=cso_fleet, resolution="")
 
@@ -57,7 +57,7 @@ def test_resolving_needs_a_resolution(cso_fleet, dept_fleet):
 def test_leaders_record_support_and_people_record_successes(
     client, head_fleet, ccso, md_office, analyst_fleet, dept_fleet
 ):
-    impediment = builders.impediment(dept_fleet)
+    impediment = ImpedimentFactory(department=dept_fleet)
     client.force_login(ccso)
     client.post(
         reverse("plans:support_create", args=["fleet"]),
@@ -85,14 +85,17 @@ def test_leaders_record_support_and_people_record_successes(
 
 
 def test_program_update_lists_stage_open_impediments_and_recent_successes(client, ccso, dept_fleet):
-    builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
-    builders.impediment(dept_fleet, description="Open one: phones ring out.")
-    builders.impediment(
-        dept_fleet, description="Old one: forms lost.", status="resolved", resolution="Scanned."
+    PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
+    ImpedimentFactory(department=dept_fleet, description="Open one: phones ring out.")
+    ImpedimentFactory(
+        department=dept_fleet,
+        description="Old one: forms lost.",
+        status="resolved",
+        resolution="Scanned.",
     )
     today = timezone.localdate()
-    Success.objects.create(department=dept_fleet, title="Recent win", happened_on=today)
-    Success.objects.create(
+    SuccessFactory(department=dept_fleet, title="Recent win", happened_on=today)
+    SuccessFactory(
         department=dept_fleet, title="Ancient win", happened_on=today - datetime.timedelta(days=400)
     )
     client.force_login(ccso)
@@ -108,9 +111,9 @@ def _program_update_queries(client, count):
     existing = DepartmentFactory._meta.model.objects.count()
     for i in range(existing, count):
         dept = DepartmentFactory(name=f"Department {i:03}", slug=f"d{i:03}")
-        builders.plan(dept, status=PlanStatus.APPROVED if i % 2 else PlanStatus.SUBMITTED)
-        builders.impediment(dept)
-        Success.objects.create(department=dept, title=f"Win {i}", happened_on=timezone.localdate())
+        PlanFactory(department=dept, status=PlanStatus.APPROVED if i % 2 else PlanStatus.SUBMITTED)
+        ImpedimentFactory(department=dept)
+        SuccessFactory(department=dept, title=f"Win {i}")
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("csoprogram:program_update"))
     assert response.status_code == 200
@@ -133,7 +136,7 @@ def test_plan_list_query_count_does_not_grow_with_departments(client, ccso, dept
     def queries(count):
         existing = DepartmentFactory._meta.model.objects.count()
         for i in range(existing, count):
-            builders.plan(DepartmentFactory(name=f"Dept {i:03}", slug=f"p{i:03}"))
+            PlanFactory(department=DepartmentFactory(name=f"Dept {i:03}", slug=f"p{i:03}"))
         with CaptureQueriesContext(connection) as ctx:
             client.get(reverse("plans:plan_list"))
         return len(ctx.captured_queries)

@@ -6,7 +6,8 @@ from csoprogram.lib.rules import RuleError
 from plans import areas, selectors, services
 from plans.models import CustomerServicePlan
 from tests.conftest import require_service
-from tests.plans import builders
+from tests.focusgroups.factories import ThemeFactory
+from tests.plans.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +20,7 @@ def _form(page_plan, **texts):
 def test_two_people_saving_the_same_version_one_wins_the_other_keeps_their_text(
     cso_fleet, cso2_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet, mission="Old mission.")
+    plan = PlanFactory(department=dept_fleet, mission="Old mission.")
     first, second = Client(), Client()
     first.force_login(cso_fleet)
     second.force_login(cso2_fleet)
@@ -70,7 +71,7 @@ def test_two_people_saving_the_same_version_one_wins_the_other_keeps_their_text(
 def test_stale_save_through_the_service_raises_a_conflict_naming_the_changes(
     cso_fleet, cso2_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     services.plan_update(plan=plan, user=cso_fleet, version=1, vision="New vision.")
     with pytest.raises(services.PlanConflict) as conflict:
         services.plan_update(plan=plan, user=cso2_fleet, version=1, vision="Other vision.")
@@ -81,7 +82,7 @@ def test_stale_save_through_the_service_raises_a_conflict_naming_the_changes(
 
 
 def test_a_status_change_in_between_also_stops_a_stale_save(cso_fleet, ccso, dept_fleet):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     services.plan_submit(plan=plan, user=cso_fleet)
     # `plan` is the copy the CSO opened as a draft; it is submitted now.
     with pytest.raises(RuleError, match="cannot be edited now"):
@@ -91,7 +92,7 @@ def test_a_status_change_in_between_also_stops_a_stale_save(cso_fleet, ccso, dep
 def test_a_cso_saving_after_the_plan_was_submitted_keeps_their_text(
     client, cso_fleet, cso2_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     services.plan_submit(plan=plan, user=cso2_fleet)
     client.force_login(cso_fleet)
     response = client.post(
@@ -108,7 +109,7 @@ def test_timeline_shows_every_step_with_who_and_when(client, cso_fleet, ccso, de
     plan = services.plan_create(department=dept_fleet, user=cso_fleet, program_year=2027)
     plan = services.plan_update(plan=plan, user=cso_fleet, version=1, mission="M", vision="V")
     areas.area_of_focus_add(
-        plan=plan, user=cso_fleet, title="Turnaround", themes=[builders.theme("T")]
+        plan=plan, user=cso_fleet, title="Turnaround", themes=[ThemeFactory(name="T")]
     )
     plan = services.plan_submit(plan=plan, user=cso_fleet)
     services.plan_request_changes(plan=plan, user=ccso, comment="Clearer vision.", field="vision")
@@ -129,7 +130,7 @@ def test_timeline_shows_every_step_with_who_and_when(client, cso_fleet, ccso, de
 
 
 def test_history_page_shows_what_changed_between_two_versions(client, cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet, mission="Before.")
+    plan = PlanFactory(department=dept_fleet, mission="Before.")
     plan.history.all().delete()  # the builder's row was not made through a service
     CustomerServicePlan.history.bulk_history_create([plan], default_user=cso_fleet)
     services.plan_update(plan=plan, user=cso_fleet, version=1, mission="After.")
@@ -158,7 +159,7 @@ def test_concurrent_saves_of_the_same_version_let_exactly_one_win(
     from django.db import connection
 
     require_service(connection.vendor == "postgresql", "PostgreSQL (threads need a server)")
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     barrier = threading.Barrier(2)
     results = {}
 

@@ -8,16 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from csoprogram.lib.rules import RuleError
-from metrics import models as metrics_models
 from metrics import services as metrics_services
 from plans import areas
-from tests.plans import builders
+from tests.focusgroups.factories import FeedbackFactory, ThemeFactory
+from tests.metrics.factories import MetricFactory, MetricValueFactory
+from tests.plans.factories import AreaOfFocusFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _metric(area, *, baseline, latest, direction="lower", suffix=""):
-    metric = metrics_models.Metric.objects.create(
+    metric = MetricFactory(
         department=area.department,
         area_of_focus=area,
         code=f"m-{area.pk}-{baseline}",
@@ -29,7 +30,7 @@ def _metric(area, *, baseline, latest, direction="lower", suffix=""):
         target_value=5,
     )
     if latest is not None:
-        metrics_models.MetricValue.objects.create(
+        MetricValueFactory(
             metric=metric, period_start=datetime.date(2026, 7, 1), value=latest, status="amber"
         )
     return metric
@@ -38,7 +39,7 @@ def _metric(area, *, baseline, latest, direction="lower", suffix=""):
 def test_plan_page_shows_each_area_with_its_metrics_and_latest_values(
     client, cso_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     area = plan.areas_of_focus.get()
     _metric(area, baseline=9, latest=7)
     client.force_login(cso_fleet)
@@ -52,7 +53,7 @@ def test_plan_page_shows_each_area_with_its_metrics_and_latest_values(
 
 
 def test_plan_page_query_count_does_not_grow_with_areas_and_metrics(client, cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     client.force_login(cso_fleet)
 
     def queries():
@@ -63,19 +64,20 @@ def test_plan_page_query_count_does_not_grow_with_areas_and_metrics(client, cso_
     _metric(plan.areas_of_focus.get(), baseline=9, latest=7)
     one = queries()
     for i in range(4):
-        area = builders.area(plan, title=f"Year {i + 2}", year=i + 2, status="planned")
+        area = AreaOfFocusFactory(plan=plan, title=f"Year {i + 2}", year=i + 2, status="planned")
         _metric(area, baseline=10 + i, latest=8, suffix=f" ({i})")
-        builders.feedback(dept_fleet, f"Quote {i}", themes=[builders.theme("Timeliness")])
+        FeedbackFactory(
+            for_department=dept_fleet, text=f"Quote {i}", themes=[ThemeFactory(name="Timeliness")]
+        )
     assert queries() == one
 
 
 def test_year_two_is_allowed_once_a_year_one_metric_moved_toward_its_target(
     cso_fleet, analyst_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     year_one = plan.areas_of_focus.get()
     metric = _metric(year_one, baseline=9, latest=None)
-    metric.versions.create(number=1, effective_from=datetime.date(1900, 1, 1), unit="days")
     with pytest.raises(RuleError, match="shown progress"):
         areas.area_of_focus_add(plan=plan, user=cso_fleet, title="Year two", year=2)
     # The analyst enters a value below the baseline (lower is better): the

@@ -7,7 +7,8 @@ from csoprogram.stage import departments_with_stage
 from departments.models import Department
 from plans import areas, selectors, services
 from plans.models import AreaOfFocus, CustomerServicePlan, PlanComment, PlanStatus
-from tests.plans import builders
+from tests.focusgroups.factories import FeedbackFactory, ThemeFactory
+from tests.plans.factories import ImpedimentFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,12 @@ def test_cso_starts_a_plan_writes_it_and_submits_it_for_review(client, cso_fleet
     )
     client.post(
         reverse("plans:area_create", args=[plan.pk]),
-        {"title": "Turnaround", "year": 1, "status": "active", "themes": [builders.theme("T").pk]},
+        {
+            "title": "Turnaround",
+            "year": 1,
+            "status": "active",
+            "themes": [ThemeFactory(name="T").pk],
+        },
     )
     response = client.post(reverse("plans:plan_submit", args=[plan.pk]), follow=True)
     plan.refresh_from_db()
@@ -39,7 +45,7 @@ def test_cso_starts_a_plan_writes_it_and_submits_it_for_review(client, cso_fleet
 
 
 def test_submitting_without_mission_says_what_is_missing(client, cso_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet, mission="")
+    plan = PlanFactory(department=dept_fleet, mission="")
     client.force_login(cso_fleet)
     response = client.post(reverse("plans:plan_submit", args=[plan.pk]), follow=True)
     plan.refresh_from_db()
@@ -50,7 +56,7 @@ def test_submitting_without_mission_says_what_is_missing(client, cso_fleet, dept
 def test_ccso_requests_changes_with_a_comment_shown_next_to_the_field(
     client, ccso, cso_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     client.force_login(ccso)
     client.post(
         reverse("plans:plan_request_changes", args=[plan.pk]),
@@ -73,7 +79,7 @@ def test_ccso_requests_changes_with_a_comment_shown_next_to_the_field(
 
 
 def test_request_changes_without_a_comment_is_refused(client, ccso, dept_fleet):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     client.force_login(ccso)
     response = client.post(reverse("plans:plan_request_changes", args=[plan.pk]), {"comment": ""})
     assert response.status_code == 400
@@ -87,7 +93,7 @@ def test_request_changes_without_a_comment_is_refused(client, ccso, dept_fleet):
 def test_full_loop_ends_with_an_approved_plan_read_only_to_the_cso(
     client, ccso, cso_fleet, head_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     services.plan_submit(plan=plan, user=cso_fleet)
     services.plan_endorse(plan=plan, user=head_fleet)
     plan = services.plan_request_changes(plan=plan, user=ccso, comment="Sharper vision, please.")
@@ -111,7 +117,7 @@ def test_full_loop_ends_with_an_approved_plan_read_only_to_the_cso(
 
 
 def test_only_the_ccso_approves_or_returns_a_plan(client, cso_fleet, head_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     for user in (cso_fleet, head_fleet):
         client.force_login(user)
         assert client.post(reverse("plans:plan_approve", args=[plan.pk])).status_code == 403
@@ -124,15 +130,15 @@ def test_only_the_ccso_approves_or_returns_a_plan(client, cso_fleet, head_fleet,
 
 
 def test_approving_a_plan_already_approved_says_where_it_stands(ccso, dept_fleet):
-    plan = builders.plan(dept_fleet, status=PlanStatus.APPROVED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.APPROVED)
     with pytest.raises(RuleError, match="now approved"):
         services.plan_approve(plan=plan, user=ccso)
 
 
 def test_cso_of_another_department_gets_404_on_every_plan_url(client, cso_streets, dept_fleet):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     area = plan.areas_of_focus.get()
-    impediment = builders.impediment(dept_fleet)
+    impediment = ImpedimentFactory(department=dept_fleet)
     urls = [
         reverse(name, args=[plan.pk])
         for name in (
@@ -169,7 +175,7 @@ def test_cso_of_another_department_gets_404_on_every_plan_url(client, cso_street
 
 
 def test_mdo_cannot_see_a_never_submitted_draft(client, md_office, dept_fleet):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     client.force_login(md_office)
     assert client.get(plan.get_absolute_url()).status_code == 404
     assert client.get(reverse("plans:plan_history", args=[plan.pk])).status_code == 404
@@ -182,7 +188,7 @@ def test_mdo_cannot_see_a_never_submitted_draft(client, md_office, dept_fleet):
 def test_mdo_reads_a_plan_once_submitted_even_when_returned_for_changes(
     client, md_office, ccso, dept_fleet
 ):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     services.plan_request_changes(plan=plan, user=ccso, comment="Tighten the mission.")
     client.force_login(md_office)
     page = client.get(plan.get_absolute_url())
@@ -193,7 +199,7 @@ def test_mdo_reads_a_plan_once_submitted_even_when_returned_for_changes(
 
 
 def test_new_program_year_starts_as_a_copy_of_the_last_plan(cso_fleet, ccso, dept_fleet):
-    last = builders.plan(dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
+    last = PlanFactory(department=dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
     area = last.areas_of_focus.get()
     areas.area_of_focus_confirm_progress(area=area, user=ccso, note="Turnaround improved.")
     new = services.plan_create(department=dept_fleet, user=cso_fleet, program_year=2027)
@@ -212,11 +218,16 @@ def test_new_program_year_starts_as_a_copy_of_the_last_plan(cso_fleet, ccso, dep
 def test_strengths_and_opportunities_are_suggested_from_the_focus_group_summary(
     client, cso_fleet, dept_fleet
 ):
-    courtesy, timeliness = builders.theme("Courtesy"), builders.theme("Timeliness")
+    courtesy, timeliness = ThemeFactory(name="Courtesy"), ThemeFactory(name="Timeliness")
     for i in range(7):
-        builders.feedback(dept_fleet, f"Kind staff {i}", themes=[courtesy], sentiment="positive")
+        FeedbackFactory(
+            for_department=dept_fleet,
+            text=f"Kind staff {i}",
+            themes=[courtesy],
+            sentiment="positive",
+        )
     for i in range(5):
-        builders.feedback(dept_fleet, f"Slow repair {i}", themes=[timeliness])
+        FeedbackFactory(for_department=dept_fleet, text=f"Slow repair {i}", themes=[timeliness])
     client.force_login(cso_fleet)
     response = client.post(reverse("plans:plan_start", args=["fleet"]), follow=True)
     page = response.content.decode()
@@ -230,8 +241,8 @@ def test_strengths_and_opportunities_are_suggested_from_the_focus_group_summary(
 def test_plan_status_annotation_reads_the_latest_plan_in_one_query(
     dept_fleet, dept_streets, django_assert_num_queries
 ):
-    builders.plan(dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
-    builders.plan(dept_fleet, status=PlanStatus.CHANGES_REQUESTED, program_year=2027)
+    PlanFactory(department=dept_fleet, status=PlanStatus.APPROVED, program_year=2026)
+    PlanFactory(department=dept_fleet, status=PlanStatus.CHANGES_REQUESTED, program_year=2027)
     with django_assert_num_queries(1):
         rows = dict(
             selectors.annotate_plan_status(Department.objects.all()).values_list(
@@ -246,7 +257,7 @@ def test_plan_status_annotation_reads_the_latest_plan_in_one_query(
 def test_department_page_links_to_the_plan_for_the_department_only(
     client, cso_fleet, md_office, dept_fleet
 ):
-    plan = builders.plan(dept_fleet)
+    plan = PlanFactory(department=dept_fleet)
     client.force_login(cso_fleet)
     page = client.get(reverse("departments:detail", args=["fleet"])).content.decode()
     assert plan.get_absolute_url() in page
@@ -258,7 +269,7 @@ def test_department_page_links_to_the_plan_for_the_department_only(
 def test_comments_come_from_cso_head_and_ccso_in_order(
     client, cso_fleet, head_fleet, ccso, analyst_fleet, dept_fleet
 ):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     for user, body in ((cso_fleet, "First"), (head_fleet, "Second"), (ccso, "Third")):
         client.force_login(user)
         client.post(reverse("plans:plan_comment", args=[plan.pk]), {"body": body, "field": ""})
@@ -278,13 +289,24 @@ def test_comments_come_from_cso_head_and_ccso_in_order(
 def test_plan_page_shows_the_feedback_behind_each_area_of_focus(
     client, cso_fleet, dept_fleet, django_assert_max_num_queries
 ):
-    plan = builders.plan(dept_fleet)
-    timeliness = builders.theme("Timeliness")
-    builders.feedback(dept_fleet, "My truck sat for three weeks.", themes=[timeliness])
-    builders.feedback(dept_fleet, "Pickup was on time.", themes=[timeliness], sentiment="positive")
+    plan = PlanFactory(department=dept_fleet)
+    timeliness = ThemeFactory(name="Timeliness")
+    FeedbackFactory(
+        for_department=dept_fleet, text="My truck sat for three weeks.", themes=[timeliness]
+    )
+    FeedbackFactory(
+        for_department=dept_fleet,
+        text="Pickup was on time.",
+        themes=[timeliness],
+        sentiment="positive",
+    )
     area = plan.areas_of_focus.get()
     area.feedback_items.add(
-        builders.feedback(dept_fleet, "Nobody told me when it would be ready.", themes=[timeliness])
+        FeedbackFactory(
+            for_department=dept_fleet,
+            text="Nobody told me when it would be ready.",
+            themes=[timeliness],
+        )
     )
     client.force_login(cso_fleet)
     page = client.get(plan.get_absolute_url()).content.decode()
@@ -299,15 +321,15 @@ def test_plan_page_shows_the_feedback_behind_each_area_of_focus(
 
 
 def test_suggestion_reads_the_focus_group_summary_with_counts_and_a_quote(cso_fleet, dept_fleet):
-    wait = builders.theme("Wait times")
-    builders.feedback(dept_fleet, "Three weeks for a brake job.", themes=[wait])
-    builders.feedback(dept_fleet, "Nobody said when.", themes=[wait])
+    wait = ThemeFactory(name="Wait times")
+    FeedbackFactory(for_department=dept_fleet, text="Three weeks for a brake job.", themes=[wait])
+    FeedbackFactory(for_department=dept_fleet, text="Nobody said when.", themes=[wait])
     suggestion = selectors.strengths_and_opportunities_suggestion(department=dept_fleet)
     assert suggestion == {"opportunities": "- Wait times (2 negative): “Nobody said when.”"}
 
 
 def test_comment_added_with_htmx_returns_the_conversation_partial(client, head_fleet, dept_fleet):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     client.force_login(head_fleet)
     url = reverse("plans:plan_comment", args=[plan.pk])
     response = client.post(
@@ -326,7 +348,7 @@ def test_comment_added_with_htmx_returns_the_conversation_partial(client, head_f
 
 
 def test_ccso_requests_changes_to_a_part_straight_from_the_plan_page(client, ccso, dept_fleet):
-    plan = builders.plan(dept_fleet, status=PlanStatus.SUBMITTED)
+    plan = PlanFactory(department=dept_fleet, status=PlanStatus.SUBMITTED)
     client.force_login(ccso)
     page = client.get(plan.get_absolute_url()).content.decode()
     link = f"{reverse('plans:plan_request_changes', args=[plan.pk])}?field=vision"

@@ -1,3 +1,5 @@
+"""Factories of the departments app: people, departments, assignments."""
+
 import factory
 from django.contrib.auth.models import Group
 
@@ -38,18 +40,25 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):
+    """A role of a person in a department. The person's cached roles are
+    dropped, so a new assignment is seen at once."""
+
     class Meta:
         model = DepartmentAssignment
+        django_get_or_create = ("user", "department", "role")
 
     user = factory.SubFactory(UserFactory)
     department = factory.SubFactory(DepartmentFactory)
     role = DepartmentRole.CSO
 
+    @factory.post_generation
+    def _fresh_roles(self, create, extracted, **kwargs):
+        for attr in ("_cso_department_roles", "_cso_group_names"):
+            if hasattr(self.user, attr):
+                delattr(self.user, attr)
+
 
 def assign(user, department, role):
-    DepartmentAssignment.objects.get_or_create(user=user, department=department, role=role)
-    # Drop the per-request role cache so a new assignment is seen at once.
-    for attr in ("_cso_department_roles", "_cso_group_names"):
-        if hasattr(user, attr):
-            delattr(user, attr)
+    """The user, now holding `role` in `department` (for persona fixtures)."""
+    AssignmentFactory(user=user, department=department, role=role)
     return user
