@@ -179,7 +179,6 @@ RULES = [
         mdo=404,
     ),
     rule("plans:area_withdraw", "area_in_draft", ("cso",), ok=405, mdo=404),
-    rule("plans:area_withdraw", "area_in_submitted", (), method="post", data={"reason": "x"}),
     rule("plans:area_create", "approved_plan", ()),
     rule("plans:area_edit", "area_in_draft", ("cso",), mdo=404),
     rule(
