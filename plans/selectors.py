@@ -251,13 +251,12 @@ def plan_timeline(plan: CustomerServicePlan, *, limit: int | None = None) -> lis
         if before is not None:
             for name in ("title", "description", "year", "status"):
                 if getattr(before, name) != getattr(r, name):
-                    details.append(
-                        (
-                            _label(AreaOfFocus, name),
-                            str(getattr(before, name)),
-                            str(getattr(r, name)),
-                        )
+                    shown = (
+                        (lambda rec: rec.get_status_display())
+                        if name == "status"
+                        else (lambda rec, n=name: str(getattr(rec, n)))
                     )
+                    details.append((_label(AreaOfFocus, name), shown(before), shown(r)))
             if not details and r.history_change_reason != "Progress confirmed by the CCSO":
                 # Setting themes makes a record of its own right after the
                 # save: fold it into that entry.

@@ -7,7 +7,7 @@ from csoprogram.lib import fiscal
 from csoprogram.models import DepartmentPublication, ProgramMeetingDepartment
 from tests.csoprogram.factories import DepartmentPublicationFactory, ProgramMeetingFactory
 from tests.metrics.factories import MetricFactory, add_value
-from tests.plans.builders import plan
+from tests.plans.factories import PlanFactory
 from tests.policy import LOGIN, PERSONAS, Rule, department_object, program_page, same_for_all
 
 
@@ -37,7 +37,7 @@ def program_meeting_entry(dept, world):
 
 
 def _published(dept):
-    p = plan(dept, status="approved")
+    p = PlanFactory(department=dept, status="approved")
     metric = MetricFactory(department=dept, area_of_focus=p.areas_of_focus.first())
     add_value(metric, fiscal.last_completed_quarter().start, 22)
     pub = DepartmentPublicationFactory(
@@ -54,7 +54,7 @@ def published_department(dept, world):
 
 def unpublished_department(dept, world):
     # An approved plan, but publishing was only requested, never approved.
-    plan(dept, status="approved")
+    PlanFactory(department=dept, status="approved")
     DepartmentPublicationFactory(department=dept)
     return {"slug": dept.slug}
 
