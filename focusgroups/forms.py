@@ -1,21 +1,16 @@
 """Forms check input and lay it out; services decide. Every field has a
 visible label and its errors next to it (crispy-bootstrap5, form_tag=False)."""
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row
+from crispy_forms.layout import Column, Field, Row
 from django import forms
+
+from csoprogram.lib.forms import crispy_helper
 
 from .models import Audience, CustomerType, FocusGroupSession, Sentiment, Theme
 from .selectors import cso_choices, themes_usable_by
+from .services import SESSION_FIELDS
 
-
-def _helper(*layout) -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    helper.disable_csrf = True
-    if layout:
-        helper.layout = Layout(*layout)
-    return helper
+_helper = crispy_helper
 
 
 class FacilitatorChoiceField(forms.ModelChoiceField):
@@ -26,15 +21,7 @@ class FacilitatorChoiceField(forms.ModelChoiceField):
 class SessionForm(forms.ModelForm):
     class Meta:
         model = FocusGroupSession
-        fields = [
-            "held_on",
-            "audience",
-            "status",
-            "participants",
-            "location",
-            "facilitator",
-            "notes",
-        ]
+        fields = list(SESSION_FIELDS)
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "audience": forms.RadioSelect,

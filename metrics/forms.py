@@ -10,6 +10,7 @@ from plans.selectors import areas_metrics_may_measure
 
 from .models import VALUE_DIGITS, Metric, StarterMetric
 from .rules import period_refusal
+from .services import ANALYST_FIELDS
 
 _helper = crispy_helper
 
@@ -56,15 +57,6 @@ class MetricForm(forms.ModelForm):
     """A customer service metric. CSOs propose (no baseline, target or band);
     analysts set everything. On edit, a versioned change asks from when it applies."""
 
-    ANALYST_ONLY = (
-        "baseline_value",
-        "baseline_period",
-        "target_value",
-        "target_period",
-        "amber_band",
-        "owner",
-    )
-
     baseline_period = PeriodField(label="Baseline period", required=False)
     target_period = PeriodField(label="Target period (reached by)", required=False)
 
@@ -79,12 +71,7 @@ class MetricForm(forms.ModelForm):
             "frequency",
             "rollup",
             "data_source",
-            "baseline_value",
-            "baseline_period",
-            "target_value",
-            "target_period",
-            "amber_band",
-            "owner",
+            *ANALYST_FIELDS,
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
 
@@ -99,7 +86,7 @@ class MetricForm(forms.ModelForm):
         if analyst:
             self.fields["owner"].queryset = analysts_of(department)
         else:
-            for name in self.ANALYST_ONLY:
+            for name in ANALYST_FIELDS:
                 del self.fields[name]
         if self.instance.pk:
             for name in ("baseline_period", "target_period"):

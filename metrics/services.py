@@ -35,7 +35,15 @@ from .permissions import ENTER_VALUES, PROPOSE_METRIC, can, require
 from .rules import period_refusal
 from .selectors import metrics_moved_toward_target, status_for, version_for
 
-ANALYST_FIELDS = ("baseline_value", "baseline_period", "target_value", "amber_band", "owner")
+# What only the department's PhillyStat analyst sets on a metric.
+ANALYST_FIELDS = (
+    "baseline_value",
+    "baseline_period",
+    "target_value",
+    "target_period",
+    "amber_band",
+    "owner",
+)
 
 
 # --- Progress of areas of focus ---------------------------------------------------------

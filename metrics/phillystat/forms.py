@@ -17,17 +17,13 @@ class MeetingYearForm(forms.Form):
     """Schedule a fiscal year's four PhillyStat meetings at once."""
 
     fiscal_year = forms.IntegerField(label="Fiscal year", min_value=2000, max_value=2100)
-    q1 = forms.DateField(
-        label="Q1 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q2 = forms.DateField(
-        label="Q2 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q3 = forms.DateField(
-        label="Q3 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    q4 = forms.DateField(
-        label="Q4 meeting date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    q1, q2, q3, q4 = (
+        forms.DateField(
+            label=f"Q{q} meeting date",
+            required=False,
+            widget=forms.DateInput(attrs={"type": "date"}),
+        )
+        for q in (1, 2, 3, 4)
     )
     analyst = forms.ModelChoiceField(
         label="PhillyStat analyst", queryset=User.objects.none(), required=False

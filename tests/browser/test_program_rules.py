@@ -107,5 +107,5 @@ def test_the_mdo_sees_no_trace_of_a_never_submitted_plan(
     screenshot(page, "rules-mdo-metric-without-draft-area-1280")
     with page.expect_download() as download:
         page.evaluate("window.location = '/program/review/export.csv'")
-    csv_text = open(download.value.path(), encoding="utf-8-sig").read()
+    csv_text = download.value.path().read_text(encoding="utf-8-sig")
     assert SECRET not in csv_text and "Not yet submitted" in csv_text
