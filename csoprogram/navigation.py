@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from departments import roles
+from departments.roster.permissions import can_manage_roster
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ NAV_ITEMS = [
     NavItem("Program update", "plans:program_update", roles.is_program_wide, "Program"),
     NavItem("Program meetings", "csoprogram:meeting_list", roles.is_program_wide, "Program"),
     NavItem("Review packets", "metrics:packet_list", roles.is_program_wide, "Program"),
+    NavItem("CSO training", "training:overview", _cso_or_program),
+    NavItem("Roster", "roster:people", can_manage_roster, "Program"),
 ]
 
 
