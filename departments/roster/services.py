@@ -251,7 +251,7 @@ def department_create(
             {"slug": f"“{slug}” is the web address of another department: choose another."}
         )
     department = Department(name=name, short_name=short_name, slug=slug)
-    _save(department, actor=actor, reason="Created")
+    _save(department, actor=actor, reason="Department created")
     return department
 
 
