@@ -13,6 +13,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, SuspiciousOperation
+from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.utils import import_from_settings
 from mozilla_django_oidc.views import (
@@ -138,6 +139,10 @@ class SsoRequestView(OIDCAuthenticationRequestView):
 
 class SsoCallbackView(OIDCAuthenticationCallbackView):
     get_settings = staticmethod(sso_setting)
+
+    @property
+    def failure_url(self):
+        return resolve_url(settings.LOGIN_REDIRECT_URL_FAILURE)
 
     def login_failure(self):
         from django.contrib import messages
