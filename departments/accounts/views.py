@@ -115,7 +115,9 @@ def password_reset(request):
                 None,
                 "Too many password reset requests from your network. Try again in an hour.",
             )
-            return render(request, "registration/password_reset_form.html", {"form": form}, 429)
+            return render(
+                request, "registration/password_reset_form.html", {"form": form}, status=429
+            )
         if not throttle.reset_allowed_for(request.POST.get("email", "")):
             return redirect(RESET_DONE)
     return auth_views.PasswordResetView.as_view(
