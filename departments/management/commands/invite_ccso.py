@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 
 from departments.accounts.services import invitation_create, invitation_send
 from departments.models import User
@@ -61,6 +62,6 @@ class Command(BaseCommand):
             self.stdout.write(f"Invitation e-mailed to {person.email}.")
         else:
             self.stderr.write("The invitation e-mail could not be sent (see the log above).")
-        expires = f"{issued.invitation.expires_at:%Y-%m-%d %H:%M %Z}"
+        expires = f"{timezone.localtime(issued.invitation.expires_at):%Y-%m-%d %H:%M %Z}"
         self.stdout.write(f"Invitation link (works once, expires {expires}):")
         self.stdout.write(issued.url)
