@@ -147,3 +147,28 @@ def test_revoked_token_stops_working_and_others_tokens_cannot_be_revoked(
 def test_tokens_issued_in_the_admin_still_work(analyst_fleet):
     legacy = AdminIssuedToken.objects.create(user=analyst_fleet)
     assert _api(legacy.key).get("/api/departments/").status_code == 200
+
+
+def test_a_person_set_to_sso_only_can_no_longer_log_in_with_a_password(client, ccso, cso_fleet):
+    from tests.factories import TEST_PASSWORD
+
+    client.force_login(ccso)
+    client.post(
+        reverse("roster:person_edit", kwargs={"pk": cso_fleet.pk}),
+        {
+            "first_name": cso_fleet.first_name,
+            "last_name": cso_fleet.last_name,
+            "email": cso_fleet.email,
+            "sso_only": "on",
+        },
+    )
+    client.logout()
+    cso_fleet.refresh_from_db()
+    assert cso_fleet.sso_only and not cso_fleet.has_usable_password()
+    response = client.post(reverse("login"), {"username": "cso_fleet", "password": TEST_PASSWORD})
+    assert response.status_code == 200 and not response.wsgi_request.user.is_authenticated
+    # A password set later in the admin still does not open the form.
+    cso_fleet.set_password(TEST_PASSWORD)
+    cso_fleet.save()
+    response = client.post(reverse("login"), {"username": "cso_fleet", "password": TEST_PASSWORD})
+    assert "You sign in with single sign-on" in response.content.decode()
