@@ -19,6 +19,14 @@ class LoginForm(AuthenticationForm):
         username.widget.attrs.update({"autocomplete": "username", "autofocus": True})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
 
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if user.sso_only:
+            # Their password is unusable; this catches one set in the admin.
+            raise forms.ValidationError(
+                "You sign in with single sign-on: use the button below.", code="sso_only"
+            )
+
 
 class ProfileForm(forms.ModelForm):
     class Meta:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.urls import NoReverseMatch, reverse
 
 from departments import roles
+from departments.roster.permissions import can_manage_roster
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,10 @@ def _cso_or_program(user) -> bool:
     return roles.is_cso(user) or roles.is_program_wide(user)
 
 
+def _cso_not_program(user) -> bool:
+    return roles.is_cso(user) and not roles.is_program_wide(user)
+
+
 NAV_ITEMS = [
     NavItem("Home", "home", _anyone),
     NavItem("Departments", "departments:list", _anyone),
@@ -42,6 +47,9 @@ NAV_ITEMS = [
     NavItem("Program update", "csoprogram:program_update", roles.is_program_wide, "Program"),
     NavItem("Program meetings", "csoprogram:meeting_list", roles.is_program_wide, "Program"),
     NavItem("Review packets", "metrics:packet_list", roles.is_program_wide, "Program"),
+    NavItem("Your training", "training:overview", _cso_not_program),
+    NavItem("CSO training", "training:overview", roles.is_program_wide, "Program"),
+    NavItem("Roster", "roster:people", can_manage_roster, "Program"),
 ]
 
 

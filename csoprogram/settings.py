@@ -135,6 +135,46 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
+# Caches hold the password-reset throttle counters. Default: this process's
+# memory; with several web processes use a shared one (redis://…/1).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# People and sign-in (roster, invitations, password reset, single sign-on).
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60 * 3)
+# A reset request is answered the same way whatever happens; past these many
+# requests an hour, no more e-mails go out for that address / from that address.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=20)
+
+# Single sign-on with OpenID Connect (mozilla-django-oidc): off unless a client
+# id is set. Endpoints come from OIDC_OP_* or, when those are empty, from the
+# issuer's /.well-known/openid-configuration (fetched on first use).
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET", default="")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_CREATE_USER = False  # never an account for a stranger: people are invited
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
+LOGIN_REDIRECT_URL_FAILURE = "login"
+SSO_LABEL = env.str("SSO_LABEL", default="City single sign-on")
+if OIDC_RP_CLIENT_ID:
+    if not (OIDC_ISSUER or OIDC_OP_AUTHORIZATION_ENDPOINT):
+        raise ImproperlyConfigured("Single sign-on needs OIDC_ISSUER or the OIDC_OP_* endpoints.")
+    AUTHENTICATION_BACKENDS.append("departments.accounts.sso.SingleSignOnBackend")
+
+# The CSO training program: a reminder about each required module not
+# completed this many days after the person became a CSO.
+TRAINING_REMINDER_DAYS = env.int("TRAINING_REMINDER_DAYS", default=90)
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="America/New_York")
 USE_I18N = True
@@ -216,7 +256,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # People's own named tokens (profile page); admin-issued tokens still work.
+        "departments.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -10,7 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from departments import roles
+from departments.accounts.services import api_tokens_active
 from departments.selectors import departments_visible_to
+from departments.training.selectors import training_for_person
 
 from .forms import ProfileForm
 from .lib.notifications import notifications_for, notifications_mark_read
@@ -34,6 +36,7 @@ def home(request):
         "cso_departments": [d for d in departments if "cso" in d.my_roles],
         "head_departments": [d for d in departments if "head" in d.my_roles],
         "analyst_departments": [d for d in departments if "analyst" in d.my_roles],
+        "training": training_for_person(user) if roles.is_cso(user) else None,
     }
     return render(request, "home.html", context)
 
@@ -128,4 +131,8 @@ def profile(request):
         form.save()
         messages.success(request, "Your profile has been saved.")
         return redirect("profile")
-    return render(request, "registration/profile.html", {"form": form})
+    return render(
+        request,
+        "registration/profile.html",
+        {"form": form, "api_tokens": api_tokens_active(request.user)},
+    )

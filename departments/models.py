@@ -16,6 +16,9 @@ class User(AbstractUser):
     # Part of the session hash: raising it (departments.sessions.end_all_sessions,
     # called at log-out) ends every session of this person on every device.
     session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Set by the CCSO on the roster: this person signs in with the city's single
+    # sign-on only; the password form refuses them and they have no password.
+    sso_only = models.BooleanField("Signs in with single sign-on only", default=False)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
@@ -81,3 +84,32 @@ class DepartmentAssignment(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()}, {self.department}"
+
+
+# Added by the roster, sign-in and training work (issue 16). Kept in modules of
+# their own and imported here so that Django finds them in this app.
+from departments.accounts.models import ApiToken, Invitation  # noqa: E402
+from departments.history import register_history  # noqa: E402
+from departments.training.models import (  # noqa: E402
+    TrainingAttendance,
+    TrainingCompletion,
+    TrainingModule,
+    TrainingReminder,
+    TrainingSession,
+)
+
+register_history()
+
+__all__ = [
+    "ApiToken",
+    "Department",
+    "DepartmentAssignment",
+    "DepartmentRole",
+    "Invitation",
+    "TrainingAttendance",
+    "TrainingCompletion",
+    "TrainingModule",
+    "TrainingReminder",
+    "TrainingSession",
+    "User",
+]

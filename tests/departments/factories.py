@@ -46,6 +46,7 @@ class AssignmentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DepartmentAssignment
         django_get_or_create = ("user", "department", "role")
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     department = factory.SubFactory(DepartmentFactory)
