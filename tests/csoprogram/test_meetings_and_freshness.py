@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from csoprogram.dashboards import department_freshness
 from csoprogram.lib import fiscal
 from csoprogram.models import ProgramActionItem, ProgramMeeting
+from csoprogram.review.freshness import department_freshness
 from metrics.models import QuarterlyNarrative
 from plans.models import Success
 from tests.csoprogram.builders import full_department
