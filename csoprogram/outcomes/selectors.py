@@ -8,6 +8,7 @@ A fixed number of queries for any number of departments.
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -63,7 +64,8 @@ class CardTheme:
 
 @dataclass
 class OutcomesCard:
-    """What a department's card shows, as plain values only."""
+    """What a department's card shows, as plain values only, so that
+    `version` fingerprints all of it."""
 
     department: CardDepartment
     stage: Stage
@@ -73,6 +75,13 @@ class OutcomesCard:
     opportunities: list[CardTheme]
     metrics: list[MetricLine]
     order: int = 0
+
+    @property
+    def version(self) -> str:
+        """Changes whenever anything the card shows changes: the key of the
+        card's cached HTML (the dashboard renders hundreds of metric lines;
+        a card is rendered again only when its department changed)."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=16).hexdigest()
 
 
 @dataclass
