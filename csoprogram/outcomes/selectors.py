@@ -162,7 +162,7 @@ def outcomes_dashboard(
     """Program totals and one card per department the user may see, in the
     order of the outcomes session's agenda (presenting departments first, the
     others after them by name). Department people get their own departments
-    only. Eleven queries for any number of departments."""
+    only. About twelve queries for any number of departments."""
     quarter = fiscal.last_completed_quarter()
     meeting = agenda_meeting(meeting_id)
     departments = departments_for_page(user)

@@ -133,7 +133,7 @@ def _next_meetings(ids, today) -> dict[int, PhillyStatMeeting]:
 
 
 def program_review(user) -> list[ReviewRow]:
-    """One row per department the user may see. Twenty queries for any number
+    """One row per department the user may see. About twenty queries for any number
     of departments."""
     today = fiscal.today()
     quarter = fiscal.last_completed_quarter()
