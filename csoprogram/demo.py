@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from departments.models import Department
 from metrics.models import Metric
+from plans.selectors import plans_approved
 
 from .models import (
     DepartmentPublication,
@@ -83,7 +84,7 @@ def seed(context: dict) -> None:
             )
 
     fleet = by_slug.get("fleet")
-    if fleet and fleet.plans.filter(status="approved").exists():
+    if fleet and plans_approved().filter(department=fleet).exists():
         publication, created = DepartmentPublication.objects.get_or_create(
             department=fleet,
             defaults={

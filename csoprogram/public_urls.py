@@ -1,8 +1,8 @@
-"""Public pages: what departments chose to publish (no login needed)."""
+"""/public/: what departments chose to publish (no login needed)."""
 
 from django.urls import path
 
-from . import public_views as views
+from .publication import public_views as views
 
 app_name = "public"
 urlpatterns = [

@@ -101,6 +101,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Rendered fragments (the outcomes dashboard's department cards) are cached in
+# each process, keyed by their content, so they are never stale. Django's
+# default of 300 entries would not hold both views of a few hundred departments.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 AUTH_USER_MODEL = "departments.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -22,6 +22,7 @@ from .models import (
     Impediment,
     LeaderSupport,
     PlanComment,
+    PlanStatus,
     Success,
 )
 from .permissions import SHOWN_PROGRAM_WIDE, can_view_plan
@@ -55,6 +56,11 @@ def plans_visible_to(user) -> QuerySet[CustomerServicePlan]:
 def plans_shown_program_wide() -> QuerySet[CustomerServicePlan]:
     """Plans that packets, dashboards and exports read for every department."""
     return CustomerServicePlan.objects.filter(SHOWN_PROGRAM_WIDE)
+
+
+def plans_approved() -> QuerySet[CustomerServicePlan]:
+    """Approved plans: what a department's public page may show."""
+    return plans_shown_program_wide().filter(status=PlanStatus.APPROVED)
 
 
 def areas_visible_to(user) -> QuerySet[AreaOfFocus]:

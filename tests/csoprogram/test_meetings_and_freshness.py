@@ -3,9 +3,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from csoprogram.dashboards import department_freshness
 from csoprogram.lib import fiscal
 from csoprogram.models import ProgramActionItem, ProgramMeeting
+from csoprogram.review.freshness import department_freshness
 from tests.csoprogram.factories import ProgramMeetingFactory, full_department
 from tests.departments.factories import DepartmentFactory
 from tests.metrics.factories import QuarterlyNarrativeFactory

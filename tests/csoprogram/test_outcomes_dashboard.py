@@ -109,3 +109,20 @@ def test_presentation_has_a_summary_slide_first_and_one_slide_per_department(
     assert html.count("data-slide ") + html.count("data-slide>") == 3
     assert html.index("Program summary") < html.index('id="slide-2"')
     assert "js/presentation.js" in html and "<script>" not in html
+
+
+def test_a_cached_card_shows_what_changed_since_it_was_cached(client, md_office, dept_fleet):
+    from csoprogram.lib import fiscal
+    from tests.metrics.factories import add_value
+
+    full_department(dept_fleet)
+    metric = dept_fleet.metrics.order_by("pk").first()
+    for url_name in ("csoprogram:outcomes_dashboard", "csoprogram:outcomes_presentation"):
+        assert "Latest 18 minutes" in _cards(client, md_office, url_name)[0].content.decode()
+    add_value(metric, fiscal.last_completed_quarter().next().start, 35)
+    dept_fleet.name = "Office of Fleet Management and Motor Pool"
+    dept_fleet.save()
+    for url_name in ("csoprogram:outcomes_dashboard", "csoprogram:outcomes_presentation"):
+        html = _cards(client, md_office, url_name)[0].content.decode()
+        assert "Latest 35 minutes" in html
+        assert "Office of Fleet Management and Motor Pool" in html

@@ -11,7 +11,11 @@ from django.utils import timezone
 from csoprogram.lib import fiscal
 from plans.models import CustomerServicePlan
 from tests.csoprogram.factories import ProgramMeetingFactory, full_department, many_departments
-from tests.metrics.factories import ReviewPacketFactory
+from tests.metrics.factories import (
+    MetricNoteFactory,
+    QuarterlyNarrativeFactory,
+    ReviewPacketFactory,
+)
 from tests.plans.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,6 +24,12 @@ pytestmark = pytest.mark.django_db
 def _get(client, user, url, **params):
     client.force_login(user)
     return client.get(url, params)
+
+
+def _csv(response) -> list[list[str]]:
+    """The rows of a CSV download (streamed, with a byte-order mark)."""
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(body)))
 
 
 def test_ccso_sees_every_department_with_stage_and_reasons_in_words(client, ccso, dept_fleet):
@@ -93,7 +103,7 @@ def test_csv_export_has_a_row_per_department_and_cannot_run_formulas(client, ccs
     dept_fleet.save()
     response = _get(client, ccso, reverse("csoprogram:program_review_csv"))
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = _csv(response)
     assert rows[0][0] == "Department" and "Needs attention" in rows[0]
     assert rows[1][0].startswith("'=")
     assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
@@ -113,6 +123,7 @@ def test_program_pages_run_the_same_number_of_queries_for_10_and_100_departments
         reverse("csoprogram:program_review_csv"),
         reverse("csoprogram:outcomes_dashboard"),
         reverse("csoprogram:outcomes_presentation"),
+        reverse("csoprogram:program_update"),
         reverse("public:index"),
     ]
 
@@ -146,3 +157,86 @@ def test_next_meeting_shows_whether_its_review_packet_is_ready(client, ccso, dep
     ReviewPacketFactory(meeting=upcoming, status="ready")
     row = _get(client, ccso, reverse("csoprogram:program_review")).context["rows"][0]
     assert row.packet_ready
+
+
+def _narrative(department, *, note_on=None):
+    """The last completed quarter's narrative, saying what changed; with a
+    note on `note_on` (a metric) if given."""
+    narrative = QuarterlyNarrativeFactory(
+        department=department, what_changed="Wait times fell after the new intake desk opened."
+    )
+    if note_on is not None:
+        MetricNoteFactory(narrative=narrative, metric=note_on)
+    return narrative
+
+
+def test_narrative_is_not_ready_while_a_red_value_lacks_its_note(ccso, dept_fleet):
+    from csoprogram.review.selectors import program_review
+
+    full_department(dept_fleet, red=True)
+    narrative = _narrative(dept_fleet)
+    row = program_review(ccso)[0]
+    assert row.red == 1 and not row.narrative_ready
+    assert "PhillyStat meeting in 5 days, quarterly narrative not complete" in row.flags
+    red = dept_fleet.metrics.order_by("pk").first()
+    MetricNoteFactory(narrative=narrative, metric=red)
+    row = program_review(ccso)[0]
+    assert row.narrative_ready
+    assert not any("quarterly narrative" in f for f in row.flags)
+
+
+def test_review_page_and_csv_say_the_narrative_is_not_complete_until_red_is_noted(
+    client, ccso, dept_fleet
+):
+    full_department(dept_fleet, red=True)
+    narrative = _narrative(dept_fleet)
+    html = _get(client, ccso, reverse("csoprogram:program_review")).content.decode()
+    assert "Quarterly narrative <strong>not complete</strong>" in html
+    response = _get(client, ccso, reverse("csoprogram:program_review_csv"))
+    header, row = _csv(response)
+    assert row[header.index("Quarterly narrative ready")] == "no"
+
+    red = dept_fleet.metrics.order_by("pk").first()
+    MetricNoteFactory(narrative=narrative, metric=red)
+    html = _get(client, ccso, reverse("csoprogram:program_review")).content.decode()
+    assert "Quarterly narrative ready" in html
+    response = _get(client, ccso, reverse("csoprogram:program_review_csv"))
+    header, row = _csv(response)
+    assert row[header.index("Quarterly narrative ready")] == "yes"
+
+
+def test_freshness_counts_the_narrative_only_once_red_values_have_their_note(
+    client, cso_fleet, dept_fleet
+):
+    from csoprogram.review.freshness import department_freshness
+
+    full_department(dept_fleet, red=True)
+    narrative = _narrative(dept_fleet)
+
+    def narrative_points():
+        current = department_freshness(dept_fleet)[0]
+        return next(p for p in current.parts if p.label.startswith("Narrative"))
+
+    part = narrative_points()
+    assert part.points == 0 and "not complete" in part.detail
+    client.force_login(cso_fleet)
+    html = client.get(reverse("csoprogram:freshness", args=["fleet"])).content.decode()
+    assert "write a note on every metric off target" in html
+
+    red = dept_fleet.metrics.order_by("pk").first()
+    MetricNoteFactory(narrative=narrative, metric=red)
+    assert narrative_points().points == 25
+    html = client.get(reverse("csoprogram:freshness", args=["fleet"])).content.decode()
+    assert "not complete" not in html
+
+
+def test_review_status_words_are_the_metrics_status_labels(client, ccso, dept_fleet):
+    from metrics.models import Status
+
+    full_department(dept_fleet, red=True)
+    html = _get(client, ccso, reverse("csoprogram:program_review")).content.decode()
+    for status in Status:
+        assert f"{status.label.lower()}</span>" in html
+    response = _get(client, ccso, reverse("csoprogram:program_review_csv"))
+    header = _csv(response)[0]
+    assert [s.label for s in Status] == [h for h in header if h in Status.labels]

@@ -10,6 +10,7 @@ from metrics.models import (
     VERSIONED_FIELDS,
     Commitment,
     Metric,
+    MetricNote,
     MetricValue,
     MetricVersion,
     PhillyStatMeeting,
@@ -129,3 +130,14 @@ class ReviewPacketFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(PhillyStatMeetingFactory)
     department = factory.LazyAttribute(lambda p: p.meeting.department if p.meeting else None)
     title = factory.LazyAttribute(lambda p: f"Review packet {p.kind}")
+
+
+class MetricNoteFactory(factory.django.DjangoModelFactory):
+    """The narrative's note on one metric (what a red value needs)."""
+
+    class Meta:
+        model = MetricNote
+
+    narrative = factory.SubFactory(QuarterlyNarrativeFactory)
+    metric = factory.SubFactory(MetricFactory)
+    note = "A fleet recall."

@@ -1,0 +1,220 @@
+"""Reads for the outcomes-session dashboard and its presentation mode.
+
+A card shows only what is presented at an outcomes session: the latest plan
+shown program-wide (submitted for review at least once, the plans app's rule),
+so no one, the MDO included, reads a plan never submitted or its areas here.
+A fixed number of queries for any number of departments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from csoprogram.lib import fiscal
+from departments import roles
+from focusgroups.models import Audience
+from focusgroups.selectors import departments_strengths_and_opportunities
+from metrics.models import Status
+from plans.models import AreaOfFocus, CustomerServicePlan, PlanStatus
+from plans.selectors import plans_shown_program_wide
+
+from ..facts import (
+    ACTIVE_AREA_STATUSES,
+    MetricLine,
+    departments_for_page,
+    metric_lines,
+    session_facts,
+)
+from ..models import ProgramMeeting, ProgramMeetingDepartment
+from ..stage import STAGE_KEYS, Stage
+
+
+@dataclass(frozen=True)
+class CardDepartment:
+    pk: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class CardPlan:
+    mission: str
+    vision: str
+
+
+@dataclass(frozen=True)
+class CardArea:
+    title: str
+    year: int
+    status_label: str
+    theme_names: str
+
+
+@dataclass(frozen=True)
+class CardTheme:
+    """A strength or an opportunity: the theme, how much feedback made it one
+    (positive for a strength, negative for an opportunity), the newest quote."""
+
+    name: str
+    count: int
+    quote: str
+
+
+@dataclass
+class OutcomesCard:
+    """What a department's card shows, as plain values only, so that
+    `version` fingerprints all of it."""
+
+    department: CardDepartment
+    stage: Stage
+    plan: CardPlan | None
+    areas: list[CardArea]
+    strengths: list[CardTheme]
+    opportunities: list[CardTheme]
+    metrics: list[MetricLine]
+    order: int = 0
+
+    @property
+    def version(self) -> str:
+        """Changes whenever anything the card shows changes: the key of the
+        card's cached HTML (the dashboard renders hundreds of metric lines;
+        a card is rendered again only when its department changed)."""
+        return hashlib.blake2b(repr(self).encode(), digest_size=16).hexdigest()
+
+
+@dataclass
+class OutcomesTotals:
+    departments: int = 0
+    approved_plans: int = 0
+    sessions_held: int = 0
+    internal_sessions: int = 0
+    external_sessions: int = 0
+    internal_heard: int = 0
+    external_heard: int = 0
+    areas_active: int = 0
+    metrics_with_value: int = 0
+    metrics_on_target: int = 0
+
+
+@dataclass
+class OutcomesDashboard:
+    totals: OutcomesTotals
+    cards: list[OutcomesCard]
+    meeting: ProgramMeeting | None
+    quarter: fiscal.Quarter
+    program_wide: bool
+
+
+def agenda_meeting(meeting_id: int | None) -> ProgramMeeting | None:
+    """The outcomes session whose agenda orders the dashboard: the one asked
+    for, else the next one, else the latest."""
+    qs = ProgramMeeting.objects.filter(kind=ProgramMeeting.Kind.OUTCOMES_SESSION)
+    if meeting_id:
+        return qs.filter(pk=meeting_id).first()
+    return qs.filter(date__gte=fiscal.today()).order_by("date", "pk").first() or qs.first()
+
+
+def _plans_presented(ids) -> dict[int, CustomerServicePlan]:
+    """department id -> its latest plan shown program-wide. One query."""
+    plans: dict[int, CustomerServicePlan] = {}
+    for p in (
+        plans_shown_program_wide()
+        .filter(department_id__in=ids)
+        .only("pk", "department_id", "program_year", "mission", "vision")
+        .order_by("department_id", "-program_year")
+    ):
+        plans.setdefault(p.department_id, p)
+    return plans
+
+
+def _areas(plan_ids) -> dict[int, list[CardArea]]:
+    """plan id -> its active areas of focus with the themes they answer. Two queries."""
+    area_list = list(
+        AreaOfFocus.objects.filter(plan_id__in=plan_ids, status__in=ACTIVE_AREA_STATUSES)
+        .only("pk", "plan_id", "title", "year", "status")
+        .order_by("plan_id", "year", "pk")
+    )
+    theme_names: dict[int, list[str]] = defaultdict(list)
+    for area_id, name in AreaOfFocus.themes.through.objects.filter(
+        areaoffocus_id__in=[a.pk for a in area_list]
+    ).values_list("areaoffocus_id", "theme__name"):
+        theme_names[area_id].append(name)
+    areas: dict[int, list[CardArea]] = defaultdict(list)
+    for a in area_list:
+        areas[a.plan_id].append(
+            CardArea(a.title, a.year, a.get_status_display(), ", ".join(sorted(theme_names[a.pk])))
+        )
+    return areas
+
+
+def _themes(summaries, count: str) -> list[CardTheme]:
+    return [
+        CardTheme(s.theme.name, getattr(s, count), s.quotes[0] if s.quotes else "")
+        for s in summaries
+    ]
+
+
+def outcomes_dashboard(
+    user, *, meeting_id: int | None = None, stage: str = "", status: str = ""
+) -> OutcomesDashboard:
+    """Program totals and one card per department the user may see, in the
+    order of the outcomes session's agenda (presenting departments first, the
+    others after them by name). Department people get their own departments
+    only. About twelve queries for any number of departments."""
+    quarter = fiscal.last_completed_quarter()
+    meeting = agenda_meeting(meeting_id)
+    departments = departments_for_page(user)
+    order = {}
+    if meeting:
+        order = dict(
+            ProgramMeetingDepartment.objects.filter(meeting=meeting).values_list(
+                "department_id", "order"
+            )
+        )
+    departments.sort(key=lambda d: (d.pk not in order, order.get(d.pk, 0), d.name.lower()))
+    ids = [d.pk for d in departments]
+
+    plans = _plans_presented(ids)
+    areas = _areas([p.pk for p in plans.values()])
+    metrics = metric_lines(ids, quarter)
+    summaries = departments_strengths_and_opportunities(departments=ids, limit=2, quotes=1)
+    sessions = session_facts(ids)
+
+    totals = OutcomesTotals(departments=len(departments))
+    cards = []
+    for d in departments:
+        plan = plans.get(d.pk)
+        s = sessions[d.pk]
+        totals.sessions_held += s.held
+        totals.internal_sessions += s.with_internal
+        totals.external_sessions += s.with_external
+        totals.internal_heard += s.people.get(Audience.INTERNAL, 0)
+        totals.external_heard += s.people.get(Audience.EXTERNAL, 0)
+        if d.plan_status == PlanStatus.APPROVED:
+            totals.approved_plans += 1
+        dept_areas = areas.get(plan.pk, []) if plan else []
+        totals.areas_active += len(dept_areas)
+        dm = metrics.get(d.pk, [])
+        current = [m for m in dm if m.has_quarter_value]
+        totals.metrics_with_value += len(current)
+        totals.metrics_on_target += sum(1 for m in current if m.latest_status == Status.GREEN)
+        summary = summaries.get(d.pk)
+        cards.append(
+            OutcomesCard(
+                department=CardDepartment(d.pk, d.name, d.slug),
+                stage=d.stage,
+                plan=CardPlan(plan.mission, plan.vision) if plan else None,
+                areas=dept_areas,
+                strengths=_themes(summary.strengths, "positive") if summary else [],
+                opportunities=_themes(summary.opportunities, "negative") if summary else [],
+                metrics=dm,
+                order=order.get(d.pk, 0),
+            )
+        )
+    if stage in STAGE_KEYS:
+        cards = [c for c in cards if c.stage.key == stage]
+    if status in Status.values:
+        cards = [c for c in cards if any(m.latest_status == status for m in c.metrics)]
+    return OutcomesDashboard(totals, cards, meeting, quarter, roles.is_program_wide(user))
