@@ -147,7 +147,8 @@ if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
 FOCUS_GROUP_TARGET = env.int("FOCUS_GROUP_TARGET", default=5)
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and WhiteNoise serves from (the image: /app/staticfiles).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = []
 # Media holds review packets: it has no public URL. Files are served by
 # permission-checked views only.
