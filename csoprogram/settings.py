@@ -55,13 +55,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, already compressed and cached for a year.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (an HTML page is about a quarter of its size gzipped).
+    # Compression can leak secrets in a page to an attacker who can inject text
+    # into it and watch the sizes (BREACH). Django's GZipMiddleware adds random
+    # bytes to each response ("Heal The Breach") and masks the CSRF token anew in
+    # every response; the session id is only ever in a cookie, never in a page.
+    "django.middleware.gzip.GZipMiddleware",
+    "csoprogram.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication: pages for a signed-in person are `private, no-store`.
+    "csoprogram.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -248,6 +258,23 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the program never uses are switched off for every page
+# (Permissions-Policy header, csoprogram/middleware.py).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
 
 # Content-Security-Policy on every response: scripts only from this site, never
 # inline or eval'd (htmx and Bootstrap are served from static/). Styles allow
