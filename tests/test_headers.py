@@ -92,3 +92,40 @@ def test_healthz_names_a_file_the_manifest_lists_but_static_root_lacks(
     body = client.get("/healthz").json()
     assert body["failing"] == ["static"]
     assert "favicon" in body["checks"]["static"]["detail"]
+
+
+def _production_setting(names: str, **env) -> str:
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    full_env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    full_env.update(DEBUG="False", SECRET_KEY=secrets.token_urlsafe(50), **env)
+    code = f"from django.conf import settings as s; print({names})"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_hsts_subdomains_and_preload_are_opt_in():
+    names = "s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS, s.SECURE_HSTS_PRELOAD"
+    assert _production_setting(names) == "31536000 False False"
+    assert (
+        _production_setting(
+            names,
+            SECURE_HSTS_SECONDS="600",
+            SECURE_HSTS_INCLUDE_SUBDOMAINS="True",
+            SECURE_HSTS_PRELOAD="True",
+        )
+        == "600 True True"
+    )
