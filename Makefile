@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate demo clean backup restore loadtest bench fuzz
+.PHONY: run test lint install migrate demo clean backup restore loadtest bench fuzz vnu
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ lint: install
 ## test: the whole suite (SQLite and no services by default; CI sets DATABASE_URL etc.)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## vnu: the W3C Nu HTML checker (npm vnu-jar, pinned in tools/nu) for tests/test_html_validity.py; needs Java and npm
+VNU_JAR := tools/nu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR): tools/nu/package.json tools/nu/package-lock.json
+	npm ci --prefix tools/nu --ignore-scripts --no-audit --no-fund --loglevel error
+	touch $(VNU_JAR)
 
 clean:
 	rm -rf var staticfiles .pytest_cache
