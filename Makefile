@@ -22,10 +22,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 
-## run: web server, Celery worker and Celery beat on http://127.0.0.1:8000 (Ctrl-C stops all)
+## run: web server, Celery worker and Celery beat on http://127.0.0.1:8000 (Ctrl-C stops all);
+## DEBUG off as in production (runprogram collects static files and sets the demo's environment)
 run: demo
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py runprogram
+	$(BIN)/python manage.py runprogram $(if $(ADDR),--addr $(ADDR))
 
 ## lint: ruff, Django's checks, migrations up to date
 lint: install

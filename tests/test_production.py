@@ -14,22 +14,17 @@ Each answer must be 200, with `private, no-store` caching behind the login,
 gzip-compressed HTML, a Permissions-Policy header and deferred scripts.
 """
 
-import gzip
-import http.client
 import json
 import os
 import re
 import secrets
 import shlex
-import socket
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlparse
 
 import pytest
 import yaml
@@ -37,13 +32,13 @@ from django.conf import settings
 
 from tests.conftest import require_service, tcp_open
 from tests.factories import TEST_PASSWORD
+from tests.http_client import Answer, Browser, free_port
 
 ROOT = Path(settings.BASE_DIR)
 BIN = Path(sys.executable).parent
 # Views that are not behind the login: they choose their own caching.
 PUBLIC_PREFIXES = ("/accounts/login/", "/healthz", "/public/")
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
-CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STYLESHEET = re.compile(r'<link rel="stylesheet" href="(/static/[^"]+)"')
 # Bounded: every wait below gives up and fails after this long.
 START_TIMEOUT = 60
@@ -73,76 +68,6 @@ def dockerfile_cmd() -> list[str]:
     raise AssertionError("The Dockerfile has no CMD.")
 
 
-# -- a small HTTP client that keeps cookies and does not follow redirects ---------------------
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: http.client.HTTPMessage
-    raw: bytes
-
-    @property
-    def body(self) -> bytes:
-        if self.headers.get("Content-Encoding") == "gzip":
-            return gzip.decompress(self.raw)
-        return self.raw
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("Content-Type", "").split(";")[0].strip()
-
-
-class Browser:
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    @property
-    def origin(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def request(self, method, path, *, body=None, headers=None) -> Answer:
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        all_headers = {"Accept-Encoding": "gzip", **(headers or {})}
-        if self.cookies:
-            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        try:
-            conn.request(method, path, body=body, headers=all_headers)
-            response = conn.getresponse()
-            answer = Answer(response.status, response.headers, response.read())
-        finally:
-            conn.close()
-        for header in answer.headers.get_all("Set-Cookie") or []:
-            for key, morsel in SimpleCookie(header).items():
-                self.cookies[key] = morsel.value
-        return answer
-
-    def get(self, path, **kw) -> Answer:
-        return self.request("GET", path, **kw)
-
-    def log_in(self, username: str, password: str) -> None:
-        """Through the login form, as a person would."""
-        form = self.get("/accounts/login/")
-        assert form.status == 200, f"login page answered {form.status}"
-        token = CSRF_INPUT.search(form.body.decode()).group(1)
-        answer = self.request(
-            "POST",
-            "/accounts/login/",
-            body=urlencode(
-                {"csrfmiddlewaretoken": token, "username": username, "password": password}
-            ),
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": self.origin,
-                "Referer": f"{self.origin}/accounts/login/",
-            },
-        )
-        assert answer.status == 302, f"{username} could not log in ({answer.status})"
-        assert answer.headers["Location"] == "/", answer.headers["Location"]
-        assert "sessionid" in self.cookies
-
-
 # -- services and processes ---------------------------------------------------------------------
 
 
@@ -154,25 +79,11 @@ def _run(argv, env, *, timeout=300):
     return result
 
 
-def _free_port() -> int:
-    """A free port on 127.0.0.1: the first free one from PRODUCTION_TEST_PORT on
-    (for a machine where each developer has a range), else any."""
-    first = int(os.environ.get("PRODUCTION_TEST_PORT", "0"))
-    for port in range(first, first + 20) if first else [0]:
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return s.getsockname()[1]
-    raise AssertionError(f"no free port from {first} on")
-
-
 class Gunicorn:
     """The Dockerfile's CMD, bound to 127.0.0.1 by gunicorn.conf.py's GUNICORN_BIND."""
 
     def __init__(self, env: dict[str, str], log: Path):
-        self.port = _free_port()
+        self.port = free_port()
         cmd = dockerfile_cmd()
         assert cmd[0] == "gunicorn"
         self.env = env | {"GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "2"}
