@@ -246,27 +246,9 @@ SPECTACULAR_SETTINGS = {
 # Production hardening; on when DEBUG is off.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-
-def _default_site_url() -> str:
-    """Where links in e-mails point when SITE_URL is not set. E-mails are built
-    by the worker and beat, away from any request (and a request's Host header
-    is the client's to choose), so the address comes from configuration: the
-    first host name the site answers to, over HTTPS when HTTP is redirected;
-    the development server's address while DEBUG is on or with no real name.
-    `manage.py runprogram` (make run) sets SITE_URL to the address it serves on."""
-    names = [h for h in ALLOWED_HOSTS if h not in ("localhost", "127.0.0.1", "[::1]", "*")]
-    names = [h for h in names if not h.startswith(".")]
-    if DEBUG or not names:
-        return "http://127.0.0.1:8000"
-    return f"{'https' if SECURE_SSL_REDIRECT else 'http'}://{names[0]}"
-
-
-# Absolute address of the site, for links in e-mails.
-SITE_URL = env.str("SITE_URL", default=_default_site_url()).rstrip("/")
 # Health probes come over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Secure cookies follow DEBUG; a local load test over plain HTTP turns them off.
+# Secure cookies follow DEBUG; the demo and local tests over plain HTTP turn them off.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 # HSTS (sent over HTTPS only): a year when DEBUG is off. includeSubDomains and
@@ -300,6 +282,24 @@ PERMISSIONS_POLICY = {
     "usb": [],
     "fullscreen": ["self"],
 }
+
+
+def _default_site_url() -> str:
+    """Where links in e-mails point when SITE_URL is not set. E-mails are built
+    by the worker and beat, away from any request (and a request's Host header
+    is the client's to choose), so the address comes from configuration: the
+    first host name the site answers to, over HTTPS when HTTP is redirected;
+    the development server's address while DEBUG is on or with no real name.
+    `manage.py runprogram` (make run) sets SITE_URL to the address it serves on."""
+    names = [h for h in ALLOWED_HOSTS if h not in ("localhost", "127.0.0.1", "[::1]", "*")]
+    names = [h for h in names if not h.startswith(".")]
+    if DEBUG or not names:
+        return "http://127.0.0.1:8000"
+    return f"{'https' if SECURE_SSL_REDIRECT else 'http'}://{names[0]}"
+
+
+# Absolute address of the site, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default=_default_site_url()).rstrip("/")
 
 # Content-Security-Policy on every response: scripts only from this site, never
 # inline or eval'd (htmx and Bootstrap are served from static/). Styles allow
