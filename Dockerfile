@@ -20,9 +20,14 @@ COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
 COPY --chown=cso:cso . .
-RUN DEBUG=True python manage.py collectstatic --noinput --verbosity 0 \
- && mkdir -p /data/media && chown cso:cso /data/media
+# Static files are collected with the production settings (DEBUG off: hashed
+# names, a manifest, compressed copies), the settings the image runs with. The
+# key only lets the settings load for this one command; it signs nothing and is
+# not in the image's environment. tests/test_production.py runs this very line.
+RUN DEBUG=False SECRET_KEY=collectstatic-at-build-time-only CELERY_BROKER_URL=memory:// python manage.py collectstatic --noinput --verbosity 0
+RUN mkdir -p /data/media /app/var && chown cso:cso /data/media /app/var
 
 USER cso
 EXPOSE 8000
-CMD ["gunicorn", "csoprogram.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Bind address, workers and logs: gunicorn.conf.py (WEB_CONCURRENCY, GUNICORN_BIND).
+CMD ["gunicorn", "csoprogram.wsgi"]

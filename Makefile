@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint install migrate demo clean backup restore loadtest bench fuzz
+.PHONY: run test lint install migrate demo clean backup restore loadtest bench fuzz vnu
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,10 @@ migrate: install
 demo: migrate
 	$(BIN)/python manage.py seed_demo --if-empty
 
-## run: web server, Celery worker and Celery beat on http://127.0.0.1:8000 (Ctrl-C stops all)
+## run: web server, Celery worker and Celery beat on http://127.0.0.1:8000 (Ctrl-C stops all);
+## DEBUG off as in production (runprogram collects static files and sets the demo's environment)
 run: demo
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/python manage.py runprogram
+	$(BIN)/python manage.py runprogram $(if $(ADDR),--addr $(ADDR))
 
 ## lint: ruff, Django's checks, migrations up to date
 lint: install
@@ -36,6 +36,13 @@ lint: install
 ## test: the whole suite (SQLite and no services by default; CI sets DATABASE_URL etc.)
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## vnu: the W3C Nu HTML checker (npm vnu-jar, pinned in tools/nu) for tests/test_html_validity.py; needs Java and npm
+VNU_JAR := tools/nu/node_modules/vnu-jar/build/dist/vnu.jar
+vnu: $(VNU_JAR)
+$(VNU_JAR): tools/nu/package.json tools/nu/package-lock.json
+	npm ci --prefix tools/nu --ignore-scripts --no-audit --no-fund --loglevel error
+	touch $(VNU_JAR)
 
 clean:
 	rm -rf var staticfiles .pytest_cache

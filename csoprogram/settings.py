@@ -25,7 +25,6 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,13 +54,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, already compressed and cached for a year.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed (an HTML page is about a quarter of its size gzipped).
+    # Compression can leak secrets in a page to an attacker who can inject text
+    # into it and watch the sizes (BREACH). Django's GZipMiddleware adds random
+    # bytes to each response ("Heal The Breach") and masks the CSRF token anew in
+    # every response; the session id is only ever in a cookie, never in a page.
+    "django.middleware.gzip.GZipMiddleware",
+    "csoprogram.middleware.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Deny by default: every view needs a login unless marked @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After authentication: pages for a signed-in person are `private, no-store`.
+    "csoprogram.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -197,7 +206,8 @@ if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
 FOCUS_GROUP_TARGET = env.int("FOCUS_GROUP_TARGET", default=5)
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic writes and WhiteNoise serves from (the image: /app/staticfiles).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = []
 # Media holds review packets: it has no public URL. Files are served by
 # permission-checked views only.
@@ -291,15 +301,58 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Health probes come over plain HTTP from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-# Secure cookies follow DEBUG; a local load test over plain HTTP turns them off.
+# Secure cookies follow DEBUG; the demo and local tests over plain HTTP turn them off.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-SECURE_HSTS_SECONDS = 0 if DEBUG else 60 * 60 * 24 * 365
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+# HSTS (sent over HTTPS only): a year when DEBUG is off. includeSubDomains and
+# preload reach beyond this site (every *.city.gov host, and browsers' built-in
+# lists that take months to leave), so the city opts in to each.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# check --deploy warns when those two are off; off is the deliberate default here.
+SILENCED_SYSTEM_CHECKS = [
+    *([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"]),
+    *([] if SECURE_HSTS_PRELOAD else ["security.W021"]),
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features the program never uses are switched off for every page
+# (Permissions-Policy header, csoprogram/middleware.py).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "serial": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
+
+
+def _default_site_url() -> str:
+    """Where links in e-mails point when SITE_URL is not set. E-mails are built
+    by the worker and beat, away from any request (and a request's Host header
+    is the client's to choose), so the address comes from configuration: the
+    first host name the site answers to, over HTTPS when HTTP is redirected;
+    the development server's address while DEBUG is on or with no real name.
+    `manage.py runprogram` (make run) sets SITE_URL to the address it serves on."""
+    names = [h for h in ALLOWED_HOSTS if h not in ("localhost", "127.0.0.1", "[::1]", "*")]
+    names = [h for h in names if not h.startswith(".")]
+    if DEBUG or not names:
+        return "http://127.0.0.1:8000"
+    return f"{'https' if SECURE_SSL_REDIRECT else 'http'}://{names[0]}"
+
+
+# Absolute address of the site, for links in e-mails.
+SITE_URL = env.str("SITE_URL", default=_default_site_url()).rstrip("/")
 
 # Content-Security-Policy on every response: scripts only from this site, never
 # inline or eval'd (htmx and Bootstrap are served from static/). Styles allow

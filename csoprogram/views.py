@@ -64,13 +64,53 @@ def _check_broker() -> tuple[bool, str]:
         return False, f"{type(exc).__name__}: {exc}".strip()[:200]
 
 
+# The files every page links to (templates/base.html): if one has no entry in
+# the manifest, every page answers 500.
+PAGE_ASSETS = (
+    "img/favicon.svg",
+    "vendor/bootstrap/bootstrap.min.css",
+    "css/app.css",
+    "vendor/bootstrap/bootstrap.bundle.min.js",
+    "vendor/htmx/htmx.min.js",
+    "js/app.js",
+)
+
+
+def _check_static() -> tuple[bool, str]:
+    """Pages can link their static files: with the manifest storage of
+    production, the manifest was loaded and names files that exist."""
+    from django.contrib.staticfiles.storage import ManifestFilesMixin
+    from django.core.files.storage import storages
+
+    try:
+        storage = storages["staticfiles"]
+    except Exception as exc:  # noqa: BLE001 - a storage that cannot start means "down"
+        return False, f"{type(exc).__name__}: {exc}".strip()[:200]
+    if not isinstance(storage, ManifestFilesMixin):
+        return True, "ok (no manifest in use)"
+    if not storage.exists(storage.manifest_name):
+        return False, f"no {storage.manifest_name} in STATIC_ROOT: run collectstatic"
+    for name in PAGE_ASSETS:
+        try:
+            stored = storage.stored_name(name)
+        except ValueError:
+            return False, f"no manifest entry for {name}: run collectstatic, then restart"
+        if not storage.exists(stored):
+            return False, f"{stored} is missing from STATIC_ROOT"
+    return True, "ok"
+
+
 @login_not_required
 @never_cache
 @require_GET
 def healthz(request):
     started = time.monotonic()
     checks = {}
-    for name, check in (("database", _check_database), ("broker", _check_broker)):
+    for name, check in (
+        ("database", _check_database),
+        ("broker", _check_broker),
+        ("static", _check_static),
+    ):
         ok, detail = check()
         checks[name] = {"ok": ok, "detail": detail}
     healthy = all(c["ok"] for c in checks.values())

@@ -206,6 +206,9 @@ class ImpedimentForm(_Crispy, forms.ModelForm):
         widgets = {"description": _rows(3), "support_requested": _rows(2)}
 
     def __init__(self, *args, **kwargs):
+        # Three forms share the change-record page and a "description" field:
+        # element ids must differ (names stay plain).
+        kwargs.setdefault("auto_id", "impediment_%s")
         super().__init__(*args, **kwargs)
         self._helper()
 
@@ -225,6 +228,9 @@ class SupportForm(_Crispy, forms.Form):
     )
 
     def __init__(self, *args, department, **kwargs):
+        # Three forms share the change-record page and a "description" field:
+        # element ids must differ (names stay plain).
+        kwargs.setdefault("auto_id", "support_%s")
         super().__init__(*args, **kwargs)
         self._helper()
         self.fields["impediment"].queryset = Impediment.objects.filter(department=department)
@@ -242,5 +248,8 @@ class SuccessForm(_Crispy, forms.ModelForm):
         widgets = {"happened_on": forms.DateInput(attrs={"type": "date"}), "description": _rows(3)}
 
     def __init__(self, *args, **kwargs):
+        # Three forms share the change-record page and a "description" field:
+        # element ids must differ (names stay plain).
+        kwargs.setdefault("auto_id", "success_%s")
         super().__init__(*args, **kwargs)
         self._helper()

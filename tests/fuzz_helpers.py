@@ -39,8 +39,9 @@ class FormFields(HTMLParser):
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "form":
-            action = a.get("hx-post") or a.get("action") or ""
-            method = "post" if a.get("hx-post") else (a.get("method") or "get").lower()
+            hx_post = a.get("data-hx-post") or a.get("hx-post")
+            action = hx_post or a.get("action") or ""
+            method = "post" if hx_post else (a.get("method") or "get").lower()
             self._in_form = method == "post" and action.split("#")[0] in ("", self.action)
             return
         if not self._in_form:

@@ -118,13 +118,13 @@ class _Forms(HTMLParser):
     def find(
         self, *, action_contains: str = "", method: str = "post", field_prefix: str = ""
     ) -> dict | None:
-        """The first form sent with this method whose action (or hx-post) contains
+        """The first form sent with this method whose action (or data-hx-post) contains
         action_contains and that has a field whose name starts with field_prefix."""
         for form in self.forms:
             attrs = form["attrs"]
             if attrs.get("method", "get").lower() != method:
                 continue
-            target = attrs.get("hx-post") or attrs.get("action", "")
+            target = attrs.get("data-hx-post") or attrs.get("hx-post") or attrs.get("action", "")
             if action_contains not in target:
                 continue
             names = [f.get("name", "") for f in form["inputs"]]

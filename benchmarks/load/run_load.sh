@@ -80,11 +80,9 @@ export MEDIA_ROOT="$OUT/media"
 export EMAIL_URL="consolemail://"
 export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 export PYTHONUNBUFFERED=1
-# Production settings plus a scratch STATIC_ROOT and a storage that tolerates the
-# vendored Bootstrap's missing source map (see load_settings.py).
-export PYTHONPATH="$ROOT/$HERE${PYTHONPATH:+:$PYTHONPATH}"
-export DJANGO_SETTINGS_MODULE=load_settings
-export LOAD_STATIC_ROOT="$OUT/static"
+# Production settings, with static files collected into this run's folder so the
+# run does not touch the working tree's staticfiles/.
+export STATIC_ROOT="$OUT/static"
 
 # -- stop everything this script started, however it ends ---------------------------------
 PIDS=()

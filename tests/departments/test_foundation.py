@@ -21,7 +21,7 @@ def test_healthz_answers_200_and_names_its_checks(client, db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "broker"}
+    assert set(body["checks"]) == {"database", "broker", "static"}
     assert body["failing"] == []
 
 

@@ -40,7 +40,7 @@ def test_cso_adds_feedback_with_htmx_and_gets_a_fresh_form_and_the_new_item(
     assert item.shared_with_csos and item.department_id == session.department_id
     assert item.created_by == cso_fleet
     html = response.content.decode()
-    assert 'hx-swap-oob="beforeend:#feedback-list"' in html
+    assert 'data-hx-swap-oob="beforeend:#feedback-list"' in html
     assert f'id="feedback-{item.pk}"' in html
     # The fresh form is empty and keeps where the feedback came from and the sharing.
     assert 'name="text" value=' not in html

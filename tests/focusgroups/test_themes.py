@@ -44,7 +44,7 @@ def test_cso_proposes_a_theme_from_the_session_page_with_htmx(client, cso_fleet,
         cso_fleet,
     )
     html = response.content.decode()
-    assert 'hx-swap-oob="beforeend:#id_themes-options"' in html
+    assert 'data-hx-swap-oob="beforeend:#id_themes-options"' in html
     assert f'value="{theme.pk}" id="id_themes_new_{theme.pk}" checked' in html
 
 
