@@ -24,7 +24,7 @@ from django.urls import reverse
 
 from departments.models import DepartmentRole
 from departments.roles import CCSO_GROUP, MDO_GROUP
-from tests.factories import DepartmentFactory, UserFactory, assign
+from tests.departments.factories import DepartmentFactory, UserFactory, assign
 from tests.policy import PERSONAS
 from tests.test_access_policy import OBJECTS, RULES
 

@@ -31,7 +31,7 @@ import yaml
 from django.conf import settings
 
 from tests.conftest import require_service, tcp_open
-from tests.factories import TEST_PASSWORD
+from tests.departments.factories import TEST_PASSWORD
 from tests.http_client import Answer, Browser, free_port
 
 ROOT = Path(settings.BASE_DIR)
