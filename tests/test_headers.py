@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from csoprogram.middleware import permissions_policy_header
-from tests.csoprogram.builders import full_department
+from tests.csoprogram.factories import full_department
 
 MANIFEST_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
