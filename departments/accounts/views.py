@@ -130,12 +130,15 @@ def password_reset(request):
     )(request)
 
 
-password_reset_done = auth_views.PasswordResetDoneView.as_view()
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    form_class=ChoosePasswordForm,
-    success_url=reverse_lazy("accounts:password_reset_complete"),
+# Pages of a person's own sign-in: never kept by a browser or a proxy.
+password_reset_done = never_cache(auth_views.PasswordResetDoneView.as_view())
+password_reset_confirm = never_cache(
+    auth_views.PasswordResetConfirmView.as_view(
+        form_class=ChoosePasswordForm,
+        success_url=reverse_lazy("accounts:password_reset_complete"),
+    )
 )
-password_reset_complete = auth_views.PasswordResetCompleteView.as_view()
+password_reset_complete = never_cache(auth_views.PasswordResetCompleteView.as_view())
 
 
 # -- API tokens ----------------------------------------------------------------------
