@@ -33,9 +33,12 @@ lint: install
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-## test: the whole suite (SQLite and no services by default; CI sets DATABASE_URL etc.)
+## test: the whole suite (SQLite and no services by default; CI sets DATABASE_URL etc.),
+## spread over the machine's cores one test file at a time (a file's tests share
+## its servers and databases, so a file runs on one worker).
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## vnu: the W3C Nu HTML checker (npm vnu-jar, pinned in tools/nu) for tests/test_html_validity.py; needs Java and npm
 VNU_JAR := tools/nu/node_modules/vnu-jar/build/dist/vnu.jar

@@ -127,7 +127,9 @@ def _wait(predicate, seconds: float, what: str):
 
 
 def test_make_run_serves_friendly_pages_and_mails_links_to_its_own_address(tmp_path):
-    broker = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    # A Redis database of its own: the integration tests' workers use
+    # TEST_REDIS_URL, and test files may run at the same time (pytest -n).
+    broker = os.environ.get("DEMO_REDIS_URL", "redis://127.0.0.1:6379/14")
     require_service(tcp_open(broker, 6379), f"Redis at {broker}")
     import redis
 
