@@ -16,6 +16,7 @@ from metrics.models import (
     PhillyStatMeeting,
     QuarterlyNarrative,
     ReviewPacket,
+    StarterMetric,
 )
 from metrics.status import value_status
 from tests.departments.factories import DepartmentFactory
@@ -141,3 +142,16 @@ class MetricNoteFactory(factory.django.DjangoModelFactory):
     narrative = factory.SubFactory(QuarterlyNarrativeFactory)
     metric = factory.SubFactory(MetricFactory)
     note = "A fleet recall."
+
+
+class StarterMetricFactory(factory.django.DjangoModelFactory):
+    """A metric of the program's starter library."""
+
+    class Meta:
+        model = StarterMetric
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Starter metric {n}")
+    definition = "How it is counted."
+    unit = "percent"
+    direction = "higher"
