@@ -97,6 +97,7 @@ class MetricLine:
     department_id: int
     name: str
     unit: str
+    decimals: int
     target_value: object
     latest_value: object
     latest_status: str | None
@@ -118,6 +119,7 @@ def metric_lines(dept_ids, quarter: fiscal.Quarter) -> dict[int, list[MetricLine
             "department_id",
             "name",
             "unit",
+            "decimals",
             "target_value",
             "latest_value",
             "latest_status",

@@ -67,6 +67,7 @@ class MetricForm(forms.ModelForm):
             "area_of_focus",
             "definition",
             "unit",
+            "decimals",
             "direction",
             "frequency",
             "rollup",
@@ -80,6 +81,7 @@ class MetricForm(forms.ModelForm):
         self.department = department
         self.fields["area_of_focus"].queryset = areas_metrics_may_measure(department)
         self.fields["area_of_focus"].label = "Area of focus"
+        self.fields["decimals"].required = False
         self.fields[
             "area_of_focus"
         ].help_text = "An area of focus of a customer service plan submitted for review."
@@ -127,6 +129,8 @@ class MetricForm(forms.ModelForm):
         for name in ("baseline_period", "target_period"):
             if name in data:
                 data[name] = data[name].start if data[name] else None
+        if data.get("decimals") is None:
+            data.pop("decimals", None)  # the model's default
         if "amber_band" in data and data["amber_band"] is None:
             data["amber_band"] = 0
         return data

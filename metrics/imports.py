@@ -20,6 +20,7 @@ from django.utils import timezone
 from csoprogram.lib import fiscal
 from departments import roles
 
+from .formatting import metric_format
 from .models import VALUE_DIGITS, Metric, MetricValue, MetricVersion, ValueCorrection
 from .rules import period_refusal
 from .selectors import status_for, version_for
@@ -199,7 +200,7 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
                     (
                         r.line,
                         f"{r.metric.code} {r.period_label} already has the value "
-                        f"{r.existing.value:f}; put the reason for the correction "
+                        f"{metric_format(r.existing.value, r.metric)}; put the reason for the correction "
                         "in the note column.",
                     )
                 )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -71,6 +72,12 @@ class Metric(models.Model):
     name = models.CharField(max_length=200)
     definition = models.TextField(help_text="How the metric is counted.")
     unit = models.CharField(max_length=10, choices=Unit.choices)
+    decimals = models.PositiveSmallIntegerField(
+        "Decimals shown",
+        default=1,
+        validators=[MaxValueValidator(4)],
+        help_text="How many decimals pages and packets show (0 to 4); values keep theirs.",
+    )
     direction = models.CharField(max_length=6, choices=Direction.choices)
     frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
@@ -113,6 +120,7 @@ class Metric(models.Model):
             ),
             models.CheckConstraint(condition=Q(amber_band__gte=0), name="amber_band_not_negative"),
             models.CheckConstraint(condition=Q(version__gte=1), name="metric_version_positive"),
+            models.CheckConstraint(condition=Q(decimals__lte=4), name="metric_decimals_0_to_4"),
         ]
 
     def __str__(self):

@@ -23,6 +23,7 @@ from csoprogram.lib.rules import RuleError
 from plans.areas import area_of_focus_progress_record
 from plans.selectors import areas_metrics_may_measure
 
+from .formatting import metric_format
 from .models import (
     VERSIONED_FIELDS,
     Metric,
@@ -239,7 +240,8 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
     if existing.value != value:
         if not (reason or "").strip():
             raise RuleError(
-                f"A value of {existing.value:f} is already recorded for this period.",
+                f"A value of {metric_format(existing.value, metric)} is already recorded "
+                "for this period.",
                 "Say why it changes.",
                 field="reason",
             )

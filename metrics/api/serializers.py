@@ -55,6 +55,7 @@ class MetricSerializer(serializers.ModelSerializer):
             "name",
             "definition",
             "unit",
+            "decimals",
             "direction",
             "frequency",
             "rollup",
