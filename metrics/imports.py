@@ -200,8 +200,8 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
                     (
                         r.line,
                         f"{r.metric.code} {r.period_label} already has the value "
-                        f"{metric_format(r.existing.value, r.metric)}; put the reason for the correction "
-                        "in the note column.",
+                        f"{metric_format(r.existing.value, r.metric)}; "
+                        "put the reason for the correction in the note column.",
                     )
                 )
     result.errors.sort()
