@@ -22,23 +22,42 @@ from .status import moved_toward_target_q, value_status
 # -- Values complete for a quarter: the rule and its SQL twin -------------------------
 
 
+def quarter_periods_owed(frequency: str) -> int:
+    """How many values a metric owes for a fiscal quarter: a monthly metric
+    one per month (three), a quarterly metric one."""
+    return 3 if frequency == fiscal.MONTHLY else 1
+
+
 def quarter_values_complete(*, frequency: str, periods_with_value: int) -> bool:
     """Whether a metric has what it owes for a fiscal quarter: a quarterly
-    metric its one value; a monthly metric a value for a month of it."""
-    del frequency  # the same count for both frequencies, for now
-    return periods_with_value >= 1
+    metric its one value; a monthly metric a value for each of the three months."""
+    return periods_with_value >= quarter_periods_owed(frequency)
+
+
+def quarter_completeness_label(*, frequency: str, periods_with_value: int) -> str:
+    """ "2 of 3 months" for a monthly metric; "" for a quarterly one (one value or none)."""
+    if frequency != fiscal.MONTHLY:
+        return ""
+    return f"{min(periods_with_value, 3)} of 3 months"
 
 
 def metrics_complete_for(quarter: fiscal.Quarter) -> Q:
-    """SQL twin of quarter_values_complete, as a filter on Metric."""
-    in_quarter = MetricValue.objects.filter(
-        metric=OuterRef("pk"), period_start__gte=quarter.start, period_start__lte=quarter.end
+    """SQL twin of quarter_values_complete, as a filter on Metric: a quarterly
+    metric has a value in the quarter; a monthly one has each of its months."""
+
+    def has(**period):
+        return Exists(MetricValue.objects.filter(metric=OuterRef("pk"), **period))
+
+    in_quarter = has(period_start__gte=quarter.start, period_start__lte=quarter.end)
+    every_month = Q(*(has(period_start=m.start) for m in quarter.months()))
+    return (Q(frequency=fiscal.MONTHLY) & every_month) | (
+        ~Q(frequency=fiscal.MONTHLY) & Q(in_quarter)
     )
-    return Q(Exists(in_quarter))
 
 
 def quarter_value_counts(metric_ids, quarter: fiscal.Quarter) -> dict[int, int]:
-    """metric id -> how many of its periods in the quarter have a value (one query)."""
+    """metric id -> how many of its periods in the quarter have a value (one
+    query); quarter_values_complete() says whether that is enough."""
     return dict(
         MetricValue.objects.filter(
             metric_id__in=metric_ids, period_start__gte=quarter.start, period_start__lte=quarter.end

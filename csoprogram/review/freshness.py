@@ -18,6 +18,7 @@ from departments.models import Department
 from focusgroups.models import FocusGroupSession
 from metrics.models import Commitment, Metric, MetricValue, PhillyStatMeeting, QuarterlyNarrative
 from metrics.phillystat.selectors import narratives_complete
+from metrics.selectors import quarter_values_complete
 
 FRESHNESS_PART = 25
 
@@ -46,7 +47,7 @@ class _Facts:
     """What the score reads for some departments and quarters."""
 
     today: datetime.date
-    metrics: dict[int, list[int]]  # department -> active metric ids
+    metrics: dict[int, list[tuple[int, str]]]  # department -> active (metric id, frequency)
     valued: dict[int, set[datetime.date]]  # metric -> periods with a value
     complete: set[tuple[int, int, int]]  # (department, fiscal year, quarter)
     narrative_updated: dict[tuple[int, int, int], datetime.datetime]
@@ -59,10 +60,10 @@ def _facts(dept_ids: list[int], quarters: list[fiscal.Quarter]) -> _Facts:
     today = fiscal.today()
     first, last = min(quarters).start, max(quarters).end
     metrics = defaultdict(list)
-    for pk, dept in Metric.objects.filter(department_id__in=dept_ids, active=True).values_list(
-        "pk", "department_id"
-    ):
-        metrics[dept].append(pk)
+    for pk, dept, frequency in Metric.objects.filter(
+        department_id__in=dept_ids, active=True
+    ).values_list("pk", "department_id", "frequency"):
+        metrics[dept].append((pk, frequency))
     valued = defaultdict(set)
     for metric_id, period in MetricValue.objects.filter(
         metric__department_id__in=dept_ids,
@@ -129,8 +130,16 @@ def _metrics_part(f: _Facts, dept: int, q: fiscal.Quarter) -> FreshnessPart:
             "No customer service metrics defined yet",
             "Define customer service metrics with the PhillyStat analyst.",
         )
-    with_value = sum(1 for m in ms if any(q.start <= p <= q.end for p in f.valued[m]))
-    what = f"customer service metrics have a value for {q.label}"
+    # Complete by the one rule: a monthly metric needs each of the quarter's months.
+    with_value = sum(
+        1
+        for m, frequency in ms
+        if quarter_values_complete(
+            frequency=frequency,
+            periods_with_value=sum(1 for p in f.valued[m] if q.start <= p <= q.end),
+        )
+    )
+    what = f"customer service metrics have their values for {q.label}"
     return _share_part(label, with_value, len(ms), what, "Enter the missing values.")
 
 
