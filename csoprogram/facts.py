@@ -90,8 +90,8 @@ def session_facts(dept_ids) -> dict[int, SessionFacts]:
 class MetricLine:
     """A customer service metric as the program-wide pages show it: its latest
     value and status (as stored by metrics.status.value_status), its target,
-    and whether the quarter's values are complete (metrics_complete_for). Plain values, not a model instance:
-    the outcomes dashboard shows hundreds of them."""
+    and whether the quarter's values are complete (metrics_complete_for).
+    Plain values, not a model instance: the outcomes dashboard shows hundreds."""
 
     pk: int
     department_id: int
