@@ -1,5 +1,7 @@
 """Forms of the metrics pages: validation and layout; the services decide."""
 
+from types import SimpleNamespace
+
 from django import forms
 
 from csoprogram.lib import fiscal
@@ -8,9 +10,11 @@ from departments.models import DepartmentRole, User
 from plans.models import AreaOfFocus
 from plans.selectors import areas_metrics_may_measure
 
+from .formatting import metric_format
 from .models import VALUE_DIGITS, Metric, StarterMetric
 from .rules import period_refusal
 from .services import ANALYST_FIELDS
+from .trajectory import quarter_target, trajectory
 
 _helper = crispy_helper
 
@@ -97,7 +101,7 @@ class MetricForm(forms.ModelForm):
                     self.initial[name] = fiscal.period_code(day, self.instance.frequency)
         if editing:
             self.fields["effective_from"] = PeriodField(
-                label="A changed definition, unit, direction, target or band applies from",
+                label="A changed definition applies from",
                 quarters_only=True,
                 required=False,
                 initial=fiscal.current_quarter().label,
@@ -260,3 +264,65 @@ class LibraryCopyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area_of_focus"].queryset = areas_metrics_may_measure(department)
         self.helper = _helper()
+
+
+class TrajectoryForm(forms.Form):
+    """A metric's target for each quarter on its trajectory. An empty field
+    follows the straight line from baseline to target (shown as placeholder)."""
+
+    def __init__(self, *args, metric: Metric, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.metric = metric
+        self.points = trajectory(metric)
+        hand_set = metric.interim_targets or {}
+        for point in self.points:
+            name = self.field_name(point.quarter)
+            line = quarter_target(_without_hand_set(metric), point.quarter)
+            self.fields[name] = value_field(
+                label=f"Target for {point.quarter.label}",
+                required=False,
+                widget=forms.NumberInput(
+                    attrs={
+                        "step": "any",
+                        "inputmode": "decimal",
+                        "placeholder": "" if line is None else metric_format(line, metric),
+                    }
+                ),
+            )
+            if point.quarter.code in hand_set:
+                self.initial[name] = hand_set[point.quarter.code]
+        self.fields["effective_from"] = PeriodField(
+            label="The new trajectory applies from",
+            quarters_only=True,
+            required=False,
+            initial=fiscal.current_quarter().label,
+        )
+        self.fields["change_note"] = forms.CharField(
+            label="What changed and why", widget=forms.Textarea(attrs={"rows": 2})
+        )
+        self.helper = _helper()
+
+    @staticmethod
+    def field_name(quarter: fiscal.Quarter) -> str:
+        return f"target_{quarter.fiscal_year}_q{quarter.quarter}"
+
+    def interim_targets(self) -> dict[str, str]:
+        """Quarter code -> target, for the quarters set by hand (others interpolate).
+        Targets set before for quarters outside the form are kept."""
+        shown = {p.quarter.code for p in self.points}
+        targets = {
+            code: value
+            for code, value in (self.metric.interim_targets or {}).items()
+            if code not in shown
+        }
+        for point in self.points:
+            value = self.cleaned_data.get(self.field_name(point.quarter))
+            if value is not None:
+                targets[point.quarter.code] = value
+        return targets
+
+
+def _without_hand_set(metric: Metric):
+    """The metric as its straight line would be: no quarter set by hand."""
+    fields = ("baseline_value", "baseline_period", "target_value", "target_period")
+    return SimpleNamespace(**{f: getattr(metric, f) for f in fields}, interim_targets={})

@@ -222,7 +222,7 @@ def values_import(*, user, data: bytes) -> ImportResult:
     new, changed, corrections = [], [], []
     for r in result.rows:
         version = version_for(versions.get(r.metric.pk, []), r.period_start)
-        status = status_for(r.metric, version, r.value)
+        status = status_for(r.metric, version, r.value, period_start=r.period_start)
         if r.existing is None:
             new.append(
                 {

@@ -41,13 +41,18 @@ class Status(models.TextChoices):
 
 VALUE_DIGITS = {"max_digits": 14, "decimal_places": 4}
 
-# The fields whose change makes a new version of a metric's definition.
+# The fields whose change makes a new version of a metric's definition: the
+# whole definition, kept with who changed it, when and why.
 VERSIONED_FIELDS = (
+    "name",
     "definition",
     "unit",
     "direction",
+    "baseline_value",
+    "baseline_period",
     "target_value",
     "target_period",
+    "interim_targets",
     "amber_band",
 )
 
@@ -89,6 +94,9 @@ class Metric(models.Model):
     baseline_period = models.DateField("Baseline period", null=True, blank=True)
     target_value = models.DecimalField("Target", null=True, blank=True, **VALUE_DIGITS)
     target_period = models.DateField("Target period (reached by)", null=True, blank=True)
+    # The trajectory's targets set by hand, by fiscal quarter code ("FY2027-Q1": "25.5");
+    # other quarters interpolate from baseline to target (metrics.trajectory).
+    interim_targets = models.JSONField("Interim targets", default=dict, blank=True)
     amber_band = models.DecimalField(
         "Amber band",
         default=0,
@@ -151,11 +159,15 @@ class MetricVersion(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     effective_from = models.DateField()
+    name = models.CharField(max_length=200, blank=True)
     definition = models.TextField()
     unit = models.CharField(max_length=10, choices=Unit.choices)
     direction = models.CharField(max_length=6, choices=Direction.choices)
+    baseline_value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
+    baseline_period = models.DateField(null=True, blank=True)
     target_value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
     target_period = models.DateField(null=True, blank=True)
+    interim_targets = models.JSONField(default=dict, blank=True)
     amber_band = models.DecimalField(default=0, **VALUE_DIGITS)
     change_note = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -175,6 +187,14 @@ class MetricVersion(models.Model):
     @property
     def effective_label(self) -> str:
         return fiscal.quarter_of(self.effective_from).label
+
+    @property
+    def frequency(self) -> str:
+        return self.metric.frequency
+
+    @property
+    def decimals(self) -> int:
+        return self.metric.decimals
 
 
 class MetricValue(models.Model):

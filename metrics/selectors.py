@@ -18,6 +18,7 @@ from plans.selectors import area_shown_to
 
 from .models import Metric, MetricValue, MetricVersion, ValueCorrection
 from .status import moved_toward_target_q, value_status
+from .trajectory import period_target, trajectory
 
 # -- Values complete for a quarter: the rule and its SQL twin -------------------------
 
@@ -102,7 +103,7 @@ def metrics_visible_to(user, *, department=None) -> QuerySet[Metric]:
 
 
 def metric_versions(metric: Metric) -> list[MetricVersion]:
-    return list(metric.versions.select_related("created_by").order_by("number"))
+    return list(metric.versions.select_related("created_by", "metric").order_by("number"))
 
 
 def version_for(versions: list[MetricVersion], period_start: date) -> MetricVersion | None:
@@ -114,15 +115,27 @@ def version_for(versions: list[MetricVersion], period_start: date) -> MetricVers
     return chosen
 
 
-def status_for(metric: Metric, version: MetricVersion | None, value: Decimal) -> str:
-    """A value's status against the definition in force for its period."""
+def status_for(
+    metric: Metric, version: MetricVersion | None, value: Decimal, *, period_start: date
+) -> str:
+    """A value's status against the definition in force for its period: its
+    quarter's target on the trajectory (metrics.trajectory), that version's
+    direction and amber band."""
     source = version or metric
     return value_status(
         value=value,
-        target=source.target_value,
+        target=period_target(source, period_start),
         direction=source.direction,
         amber_band=source.amber_band,
     )
+
+
+def definition_changes(versions: list[MetricVersion], first_period: date | None) -> list:
+    """The versions that changed the definition after the metric's first
+    value ("Definition changed in FY2027 Q2"), oldest first."""
+    if first_period is None:
+        return []
+    return [v for v in versions if v.number > 1 and v.effective_from > first_period]
 
 
 @dataclass
@@ -160,21 +173,63 @@ def metric_quarter_rollup(metric: Metric, rows: list[ValueRow]) -> list[dict]:
     )
     result = []
     for quarter, value in series:
-        in_force = [v for v in versions if v.effective_from <= quarter.start] or versions[:1]
+        version = version_for(versions, quarter.start) if versions else None
         months = sum(1 for r in rows if quarter.start <= r.value.period_start <= quarter.end)
         result.append(
             {
                 "quarter": quarter,
                 "value": value,
                 "months": months,
-                "status": status_for(metric, in_force[-1] if in_force else None, value),
+                "target": period_target(version or metric, quarter.start),
+                "status": status_for(metric, version, value, period_start=quarter.start),
             }
         )
     return result
 
 
-def metric_quarter_value(metric: Metric, values: list[MetricValue], quarter: fiscal.Quarter):
-    """(value, status) for a quarter, rolling monthly values up as the metric says."""
+def metric_quarter_rows(metric: Metric, rows: list[ValueRow]) -> list[dict]:
+    """The metric page's quarters, newest first: each quarter with a value or
+    on the trajectory, with its target (set by hand or interpolated, from the
+    version in force then), its value (rolled up for a monthly metric) and status."""
+    by_quarter = {q["quarter"]: q for q in metric_quarter_rollup(metric, rows)}
+    versions = metric_versions(metric)
+    for point in trajectory(metric):
+        if point.quarter not in by_quarter and point.target is not None:
+            version = version_for(versions, point.quarter.start)
+            by_quarter[point.quarter] = {
+                "quarter": point.quarter,
+                "value": None,
+                "months": 0,
+                "target": period_target(version or metric, point.quarter.start),
+                "status": "",
+            }
+    hand_set = set()
+    for q in by_quarter:
+        version = version_for(versions, q.start)
+        if q.code in ((version or metric).interim_targets or {}):
+            hand_set.add(q)
+    result = []
+    for q in sorted(by_quarter, reverse=True):
+        row = dict(by_quarter[q])
+        row["set_by_hand"] = q in hand_set
+        row["completeness"] = (
+            quarter_completeness_label(frequency=metric.frequency, periods_with_value=row["months"])
+            if row["value"] is not None
+            else ""
+        )
+        result.append(row)
+    return result
+
+
+def metric_quarter_value(
+    metric: Metric,
+    values: list[MetricValue],
+    quarter: fiscal.Quarter,
+    versions: list[MetricVersion] | None = None,
+):
+    """(value, status) for a quarter, rolling monthly values up as the metric
+    says; a roll-up's status against the quarter's target in the version then
+    in force (`versions`, ordered by number)."""
     items = [
         (v.period_start, v.value) for v in values if quarter.start <= v.period_start <= quarter.end
     ]
@@ -184,7 +239,8 @@ def metric_quarter_value(metric: Metric, values: list[MetricValue], quarter: fis
         value = items[0][1]
         return value, next(v.status for v in values if v.period_start == items[0][0])
     value = fiscal.roll_up(items, metric.rollup)
-    return value, status_for(metric, None, value)
+    version = version_for(versions, quarter.start) if versions else None
+    return value, status_for(metric, version, value, period_start=quarter.start)
 
 
 def department_metrics(department) -> list[Metric]:

@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.metric_detail, name="metric_detail"),
     path("<int:pk>/edit/", views.metric_edit, name="metric_edit"),
+    path("<int:pk>/trajectory/", views.metric_trajectory, name="metric_trajectory"),
     path("<int:pk>/chart.svg", views.metric_chart, name="metric_chart"),
     path("<int:pk>/sparkline.svg", views.metric_sparkline, name="metric_sparkline"),
     path("<int:pk>/values/new/", views.value_create, name="value_create"),

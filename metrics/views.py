@@ -18,7 +18,14 @@ from departments import roles
 from departments.selectors import departments_visible_to
 
 from . import charts, imports, selectors, services
-from .forms import GridForm, ImportForm, LibraryCopyForm, MetricForm, ValueForm
+from .forms import (
+    GridForm,
+    ImportForm,
+    LibraryCopyForm,
+    MetricForm,
+    TrajectoryForm,
+    ValueForm,
+)
 from .models import MetricValue, StarterMetric
 from .permissions import (
     EDIT_METRIC,
@@ -64,16 +71,32 @@ def metric_detail(request, metric, pk):
         "metric": metric,
         "rows": rows,
         "latest": rows[-1].value if rows else None,
-        "quarters": (
-            selectors.metric_quarter_rollup(metric, rows)
-            if metric.frequency == fiscal.MONTHLY
-            else []
-        ),
+        "quarters": selectors.metric_quarter_rows(metric, rows),
         "versions": selectors.metric_versions(metric),
         "can_enter": can(request.user, ENTER_VALUES, metric.department),
         "can_edit": can(request.user, EDIT_METRIC, metric.department),
     }
     return render(request, "metrics/metric_detail.html", context)
+
+
+def metric_trajectory(request, pk):
+    metric = metric_for_user(request.user, pk, action=EDIT_METRIC)
+    form = TrajectoryForm(request.POST or None, metric=metric)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.metric_update(
+                user=request.user,
+                metric=metric,
+                data={"interim_targets": form.interim_targets()},
+                effective_from=form.cleaned_data.get("effective_from"),
+                change_note=form.cleaned_data["change_note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Trajectory saved as a new version of the definition.")
+            return redirect(metric)
+    return render(request, "metrics/trajectory_form.html", {"form": form, "metric": metric})
 
 
 def _svg(content: bytes) -> HttpResponse:

@@ -27,13 +27,15 @@ from django.db.models import (
 from csoprogram.lib import fiscal
 from departments.selectors import departments_visible_to
 
-from ..models import Metric, MetricNote, MetricValue, Status
+from ..models import Metric, MetricNote, MetricValue, MetricVersion, Status
 from ..selectors import (
     metric_quarter_value,
     metrics_complete_for,
     quarter_completeness_label,
     quarter_values_complete,
+    version_for,
 )
+from ..trajectory import period_target
 from .models import Commitment, PhillyStatMeeting, QuarterlyNarrative
 
 # -- The narrative is complete: the rule and its SQL twin -------------------------------
@@ -202,7 +204,8 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
                     period_start__gte=quarter.start, period_start__lte=quarter.end
                 ),
                 to_attr="quarter_values",
-            )
+            ),
+            Prefetch("versions", queryset=MetricVersion.objects.order_by("number")),
         )
     )
     narrative = (
@@ -215,7 +218,9 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
     notes = {n.metric_id: n.note for n in narrative.metric_notes.all()} if narrative else {}
     lines, missing, red_missing, partial = [], [], [], {}
     for m in metrics:
-        value, status = metric_quarter_value(m, m.quarter_values, quarter)
+        versions = list(m.versions.all())
+        value, status = metric_quarter_value(m, m.quarter_values, quarter, versions)
+        in_force = version_for(versions, quarter.start) if versions else None
         any_red = any(v.status == Status.RED for v in m.quarter_values)
         held = len(m.quarter_values)
         completeness = quarter_completeness_label(frequency=m.frequency, periods_with_value=held)
@@ -235,6 +240,7 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
                 "any_red": any_red,
                 "note": notes.get(m.pk, ""),
                 "completeness": completeness,
+                "target": period_target(in_force or m, quarter.start),
             }
         )
     return QuarterReport(quarter, lines, narrative, notes, missing, red_missing, partial)

@@ -160,7 +160,18 @@ RULES = [
         allowed=ANALYST,
         ok=302,
         method="post",
-        data=lambda o: _metric_data(o) | {"name": "Average wait time (renamed)"},
+        data=lambda o: (
+            _metric_data(o) | {"name": "Average wait time (renamed)", "change_note": "Renamed"}
+        ),
+    ),
+    department_object("metrics:metric_trajectory", "metric", allowed=ANALYST),
+    department_object(
+        "metrics:metric_trajectory",
+        "metric",
+        allowed=ANALYST,
+        ok=302,
+        method="post",
+        data={"change_note": "Interim targets agreed with the department head"},
     ),
     department_object("metrics:value_create", "metric", allowed=ANALYST),
     department_object(
