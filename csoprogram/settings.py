@@ -204,6 +204,13 @@ FISCAL_YEAR_START_MONTH = env.int("FISCAL_YEAR_START_MONTH", default=7)
 if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("FISCAL_YEAR_START_MONTH must be a month number, 1 to 12.")
 FOCUS_GROUP_TARGET = env.int("FOCUS_GROUP_TARGET", default=5)
+# The reporting calendar: a quarter's metric values are due this many days
+# after it ends, and can be changed freely until the grace window closes; then
+# the quarter is locked and a correction needs a reason and the CCSO's approval.
+METRIC_VALUES_DUE_DAYS = env.int("METRIC_VALUES_DUE_DAYS", default=15)
+METRIC_VALUES_GRACE_DAYS = env.int("METRIC_VALUES_GRACE_DAYS", default=30)
+# The quarterly narrative locks the same way this many days after its meeting.
+NARRATIVE_GRACE_DAYS = env.int("NARRATIVE_GRACE_DAYS", default=0)
 
 STATIC_URL = "static/"
 # Where collectstatic writes and WhiteNoise serves from (the image: /app/staticfiles).

@@ -21,7 +21,15 @@ from csoprogram.lib import fiscal
 from departments import roles
 
 from .formatting import metric_format
-from .models import VALUE_DIGITS, Metric, MetricValue, MetricVersion, ValueCorrection
+from .locks import CORRECTION_WAITING, period_locked, value_lock_refusal
+from .models import (
+    VALUE_DIGITS,
+    CorrectionStatus,
+    Metric,
+    MetricValue,
+    MetricVersion,
+    ValueCorrection,
+)
 from .rules import period_refusal
 from .selectors import status_for, version_for
 from .services import areas_progress_refresh
@@ -43,10 +51,19 @@ class ImportRow:
     value: Decimal
     note: str
     existing: MetricValue | None = None
+    locked: bool = False  # the period is locked: the row waits for approval
 
     @property
     def is_correction(self) -> bool:
         return self.existing is not None and self.existing.value != self.value
+
+    @property
+    def unchanged(self) -> bool:
+        return self.existing is not None and self.existing.value == self.value
+
+    @property
+    def waits_for_approval(self) -> bool:
+        return self.locked and not self.unchanged
 
 
 @dataclass
@@ -60,11 +77,16 @@ class ImportResult:
 
     @property
     def new_count(self) -> int:
-        return sum(1 for r in self.rows if r.existing is None)
+        return sum(1 for r in self.rows if r.existing is None and not r.locked)
 
     @property
     def correction_count(self) -> int:
-        return sum(1 for r in self.rows if r.is_correction)
+        return sum(1 for r in self.rows if r.is_correction and not r.locked)
+
+    @property
+    def pending_count(self) -> int:
+        """Rows of locked periods: kept as corrections waiting for approval."""
+        return sum(1 for r in self.rows if r.waits_for_approval)
 
 
 def _parse_decimal(text: str) -> Decimal | None:
@@ -193,9 +215,29 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
                 metric_id__in={r.metric.pk for r in result.rows}, period_start__in=starts
             )
         }
+        waiting = set(
+            ValueCorrection.objects.filter(
+                metric_id__in={r.metric.pk for r in result.rows},
+                period_start__in=starts,
+                status=CorrectionStatus.PENDING,
+            ).values_list("metric_id", "period_start")
+        )
         for r in result.rows:
             r.existing = existing.get((r.metric.pk, r.period_start))
-            if r.is_correction and not r.note:
+            # The one lock rule (metrics.locks), as for the form, grid and API.
+            r.locked = period_locked(r.period_start)
+            if r.waits_for_approval:
+                if (r.metric.pk, r.period_start) in waiting:
+                    result.errors.append((r.line, CORRECTION_WAITING.text_of_one))
+                elif not r.note:
+                    refusal = value_lock_refusal(
+                        period_label=f"{r.metric.code} {r.period_label}",
+                        period_start=r.period_start,
+                    )
+                    result.errors.append(
+                        (r.line, f"{refusal.rule} Put the reason in the note column.")
+                    )
+            elif r.is_correction and not r.note:
                 result.errors.append(
                     (
                         r.line,
@@ -221,6 +263,22 @@ def values_import(*, user, data: bytes) -> ImportResult:
     now = timezone.now()
     new, changed, corrections = [], [], []
     for r in result.rows:
+        if r.locked:
+            if r.waits_for_approval:
+                corrections.append(
+                    ValueCorrection(
+                        metric=r.metric,
+                        period_start=r.period_start,
+                        metric_value=r.existing,
+                        old_value=r.existing.value if r.existing else None,
+                        new_value=r.value,
+                        reason=r.note,
+                        status=CorrectionStatus.PENDING,
+                        changed_by=user,
+                        changed_at=now,
+                    )
+                )
+            continue
         version = version_for(versions.get(r.metric.pk, []), r.period_start)
         status = status_for(r.metric, version, r.value, period_start=r.period_start)
         if r.existing is None:
@@ -242,6 +300,8 @@ def values_import(*, user, data: bytes) -> ImportResult:
         if r.is_correction:
             corrections.append(
                 ValueCorrection(
+                    metric=r.metric,
+                    period_start=r.period_start,
                     metric_value=mv,
                     old_value=mv.value,
                     new_value=r.value,

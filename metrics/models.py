@@ -235,28 +235,67 @@ class MetricValue(models.Model):
         return fiscal.period_code(self.period_start, self.metric.frequency)
 
 
-class ValueCorrection(models.Model):
-    """A change to a value already recorded: the old value, who and why stay visible."""
+class CorrectionStatus(models.TextChoices):
+    APPLIED = "applied", "Corrected"  # within the grace window: applied at once
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
 
+
+class ValueCorrection(models.Model):
+    """A change to a value already recorded, or to a locked period: the old
+    value, the new one, who asked and why stay visible. Within the grace window
+    it is applied at once; after, it waits for the CCSO's (or a designated
+    approver's) approval (metrics.corrections)."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="corrections")
+    period_start = models.DateField()
     metric_value = models.ForeignKey(
-        MetricValue, on_delete=models.CASCADE, related_name="corrections"
+        MetricValue, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
     )
-    old_value = models.DecimalField(**VALUE_DIGITS)
+    old_value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
     new_value = models.DecimalField(**VALUE_DIGITS)
+    new_note = models.TextField(null=True, blank=True, help_text="None: the note stays.")
     reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.APPLIED
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="correction_needs_reason"),
+            # One correction waits for approval per metric and period at a time.
+            models.UniqueConstraint(
+                fields=["metric", "period_start"],
+                condition=Q(status="pending"),
+                name="one_pending_correction_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "changed_at"])]
+        permissions = [
+            ("approve_valuecorrection", "Can approve corrections to locked periods"),
         ]
 
     def __str__(self):
         return f"{self.old_value} → {self.new_value}"
+
+    @property
+    def period_label(self) -> str:
+        return fiscal.period_label(self.period_start, self.metric.frequency)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CorrectionStatus.PENDING
 
 
 class StarterMetric(models.Model):
@@ -284,6 +323,7 @@ class StarterMetric(models.Model):
 from .phillystat.models import (  # noqa: E402,F401
     Commitment,
     MetricNote,
+    NarrativeCorrection,
     PhillyStatMeeting,
     QuarterlyNarrative,
     ReminderDelivery,

@@ -6,7 +6,9 @@ Who may do what:
 - propose a metric, copy from the library: the department's CSOs and analysts;
 - write the quarterly narrative: the department's CSOs;
 - schedule PhillyStat meetings: the department's analysts and the CCSO;
-- build review packets on demand: the department's analysts and the CCSO.
+- build review packets on demand: the department's analysts and the CCSO;
+- approve corrections of locked periods: the CCSO or a designated approver
+  (the permission metrics.approve_valuecorrection).
 
 Another department's records answer 404; people who may see but not act get 403.
 """
@@ -27,6 +29,7 @@ WRITE_NARRATIVE = "write_narrative"
 SCHEDULE_MEETING = "schedule_meeting"
 RECORD_COMMITMENT = "record_commitment"
 BUILD_PACKET = "build_packet"
+APPROVE_CORRECTION = "approve_correction"
 
 
 def can(user, action: str, department) -> bool:
@@ -39,6 +42,11 @@ def can(user, action: str, department) -> bool:
         )
     if action == WRITE_NARRATIVE:
         return roles.is_cso(user, department)
+    if action == APPROVE_CORRECTION:
+        # The CCSO, or someone she designates (the permission, given in the admin).
+        return roles.is_ccso(user) or (
+            user.is_authenticated and user.has_perm("metrics.approve_valuecorrection")
+        )
     if action in (SCHEDULE_MEETING, BUILD_PACKET):
         return roles.is_ccso(user) or (
             department is not None and roles.is_analyst(user, department)

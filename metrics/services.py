@@ -24,8 +24,10 @@ from plans.areas import area_of_focus_progress_record
 from plans.selectors import areas_metrics_may_measure
 
 from .formatting import metric_format
+from .locks import CORRECTION_WAITING, period_locked, value_lock_refusal
 from .models import (
     VERSIONED_FIELDS,
+    CorrectionStatus,
     Metric,
     MetricValue,
     MetricVersion,
@@ -245,6 +247,36 @@ def period_check(metric: Metric, period_start: date) -> None:
         raise RuleError(refusal.rule, refusal.remedy, field="period")
 
 
+def _correction_request(*, user, metric, existing, period_start, value, note, reason):
+    """A change to a locked period: kept as a correction waiting for approval
+    (metrics.corrections decides); the value stays as it is meanwhile."""
+    if not (reason or "").strip():
+        raise value_lock_refusal(
+            period_label=fiscal.period_label(period_start, metric.frequency),
+            period_start=period_start,
+        )
+    if ValueCorrection.objects.filter(
+        metric=metric, period_start=period_start, status=CorrectionStatus.PENDING
+    ).exists():
+        raise CORRECTION_WAITING
+    try:
+        with transaction.atomic():
+            correction = ValueCorrection.objects.create(
+                metric=metric,
+                period_start=period_start,
+                metric_value=existing,
+                old_value=existing.value if existing else None,
+                new_value=value,
+                new_note=note,
+                reason=reason.strip(),
+                status=CorrectionStatus.PENDING,
+                changed_by=user,
+            )
+    except IntegrityError:
+        raise CORRECTION_WAITING from None  # asked a moment ago by someone else
+    return correction
+
+
 def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricValue, bool]:
     version = version_for(list(metric.versions.order_by("number")), period_start)
     existing = (
@@ -252,6 +284,21 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
         .filter(metric=metric, period_start=period_start)
         .first()
     )
+    unchanged = existing is not None and existing.value == value
+    if unchanged and (note is None or note == existing.note):
+        return existing, False  # nothing changes: keep who entered it
+    if period_locked(period_start):
+        mv = existing or MetricValue(metric=metric, period_start=period_start, value=value)
+        mv.pending_correction = _correction_request(
+            user=user,
+            metric=metric,
+            existing=existing,
+            period_start=period_start,
+            value=value,
+            note=note,
+            reason=reason,
+        )
+        return mv, False
     if existing is None:
         try:
             with transaction.atomic():
@@ -271,7 +318,7 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
                 metric=metric, period_start=period_start
             )
     if existing.value == value and (note is None or note == existing.note):
-        return existing, False  # nothing changes: keep who entered it
+        return existing, False
     if existing.value != value:
         if not (reason or "").strip():
             raise RuleError(
@@ -281,6 +328,8 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
                 field="reason",
             )
         ValueCorrection.objects.create(
+            metric=metric,
+            period_start=period_start,
             metric_value=existing,
             old_value=existing.value,
             new_value=value,
@@ -307,7 +356,11 @@ def value_record(
 ) -> tuple[MetricValue, bool]:
     """Record the metric's value for a period. A value already there is
     updated, not duplicated; changing it needs a reason, and the old value and
-    who changed it are kept. Returns (value, created)."""
+    who changed it are kept. Returns (value, created).
+
+    A locked period (metrics.locks) is not changed: with a reason the change
+    waits for approval as a correction (value.pending_correction, the value
+    unchanged and maybe unsaved), without one it is refused (a conflict)."""
     require(user, ENTER_VALUES, metric.department)
     period_check(metric, period_start)
     with transaction.atomic():

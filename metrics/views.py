@@ -303,8 +303,15 @@ def value_import(request):
         if result.ok:
             messages.success(
                 request,
-                f"Imported {len(result.rows):,} values ({result.new_count:,} new, "
-                f"{len(result.rows) - result.new_count:,} updated).",
+                f"Imported {len(result.rows) - result.pending_count:,} values "
+                f"({result.new_count:,} new, "
+                f"{len(result.rows) - result.new_count - result.pending_count:,} updated)"
+                + (
+                    f"; {result.pending_count:,} corrections to locked quarters wait for the "
+                    "Chief Customer Service Officer's approval."
+                    if result.pending_count
+                    else "."
+                ),
             )
             return redirect("metrics:value_import")
     elif request.method == "POST":

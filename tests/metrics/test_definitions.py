@@ -196,8 +196,8 @@ def test_a_monthly_metric_page_rolls_its_months_up_by_quarter(
         add_value(resolution, month.start, value)
     client.force_login(cso_fleet)
     page = client.get(resolution.get_absolute_url()).content.decode()
-    assert "By fiscal quarter (average of the months)" in page
-    assert "75%" in page and "3 of 3" in page  # (70 + 74 + 81) / 3 = 75, amber
+    assert "months roll up by average of the months" in page
+    assert "75%" in page and "3 of 3 months" in page  # (70 + 74 + 81) / 3 = 75, amber
 
 
 def test_print_chart_draws_each_value_in_its_status_colour_between_its_lines(wait_time, last_q):
