@@ -11,6 +11,7 @@ from plans.models import AreaOfFocus
 from plans.selectors import areas_metrics_may_measure
 
 from .formatting import metric_format
+from .locks import period_locked
 from .models import VALUE_DIGITS, Metric, StarterMetric
 from .rules import period_refusal
 from .services import ANALYST_FIELDS
@@ -151,7 +152,9 @@ class ValueForm(forms.Form):
     reason = forms.CharField(
         label="Reason for a correction",
         required=False,
-        help_text="Needed when the period already has a different value.",
+        help_text="Needed when the period already has a different value, or when its "
+        "quarter is locked (the correction then waits for the Chief Customer Service "
+        "Officer's approval).",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -204,10 +207,12 @@ class GridForm(forms.Form):
             cells = []
             for start, label in periods:
                 name = f"v_{metric.pk}_{start:%Y%m}"
+                # A locked period is corrected on the value form, with approval.
+                locked = period_locked(start)
                 self.fields[name] = value_field(
                     label=f"{metric.name}, {label}",
                     required=False,
-                    disabled=start > today,
+                    disabled=start > today or locked,
                     widget=forms.NumberInput(
                         attrs={
                             "class": "form-control grid-value",
@@ -219,7 +224,15 @@ class GridForm(forms.Form):
                 current = existing.get((metric.pk, start))
                 if current is not None:
                     self.initial[name] = f"{current.normalize():f}"
-                cells.append({"name": name, "start": start, "label": label, "current": current})
+                cells.append(
+                    {
+                        "name": name,
+                        "start": start,
+                        "label": label,
+                        "current": current,
+                        "locked": locked,
+                    }
+                )
             self.rows.append({"metric": metric, "cells": cells})
 
     def bound_rows(self):
@@ -326,3 +339,12 @@ def _without_hand_set(metric: Metric):
     """The metric as its straight line would be: no quarter set by hand."""
     fields = ("baseline_value", "baseline_period", "target_value", "target_period")
     return SimpleNamespace(**{f: getattr(metric, f) for f in fields}, interim_targets={})
+
+
+class CorrectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("reject", "Do not approve")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Note to the person who asked", required=False, max_length=2000)

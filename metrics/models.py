@@ -297,6 +297,14 @@ class ValueCorrection(models.Model):
     def is_pending(self) -> bool:
         return self.status == CorrectionStatus.PENDING
 
+    @property
+    def department(self):
+        return self.metric.department
+
+    @property
+    def decide_url(self) -> str:
+        return reverse("metrics:value_correction_decide", kwargs={"pk": self.pk})
+
 
 class StarterMetric(models.Model):
     """The program's small library of customer-service metrics, copied into departments."""

@@ -20,7 +20,7 @@ from departments import roles
 from departments.models import DepartmentRole
 from departments.permissions import can_view_department, department_for_user
 
-from .models import Metric
+from .models import Metric, NarrativeCorrection, ValueCorrection
 
 ENTER_VALUES = "enter_values"
 EDIT_METRIC = "edit_metric"
@@ -89,3 +89,21 @@ def record_for_user(queryset, user, pk: int, *, action: str | None, not_found: s
 def metric_for_user(user, pk: int, *, action: str | None = None) -> Metric:
     metrics = Metric.objects.select_related("department", "area_of_focus__plan", "owner")
     return record_for_user(metrics, user, pk, action=action, not_found="No such metric.")
+
+
+def value_correction_for_user(user, pk: int) -> ValueCorrection:
+    """A correction to decide: 404 outside the user's departments, 403 for
+    anyone but the CCSO and designated approvers."""
+    corrections = ValueCorrection.objects.select_related("metric__department", "changed_by")
+    return record_for_user(
+        corrections, user, pk, action=APPROVE_CORRECTION, not_found="No such correction."
+    )
+
+
+def narrative_correction_for_user(user, pk: int) -> NarrativeCorrection:
+    corrections = NarrativeCorrection.objects.select_related(
+        "department", "narrative", "requested_by"
+    )
+    return record_for_user(
+        corrections, user, pk, action=APPROVE_CORRECTION, not_found="No such correction."
+    )

@@ -150,7 +150,10 @@ def metric_value_rows(metric: Metric) -> list[ValueRow]:
     """The metric's values, oldest first, each with its definition version and corrections."""
     versions = {v.number: v for v in metric_versions(metric)}
     values = metric.values.select_related("entered_by").prefetch_related(
-        Prefetch("corrections", queryset=ValueCorrection.objects.select_related("changed_by"))
+        Prefetch(
+            "corrections",
+            queryset=ValueCorrection.objects.select_related("changed_by", "decided_by"),
+        )
     )
     rows = []
     for mv in values.order_by("period_start"):
@@ -160,6 +163,15 @@ def metric_value_rows(metric: Metric) -> list[ValueRow]:
             changed = f"Definition changed in {version.effective_label}"
         rows.append(ValueRow(mv, version, changed, list(mv.corrections.all())))
     return rows
+
+
+def metric_late_values_pending(metric: Metric) -> list[ValueCorrection]:
+    """Values asked for a locked period that had none, waiting for approval."""
+    return list(
+        metric.corrections.filter(status="pending", metric_value=None).select_related(
+            "changed_by", "metric"
+        )
+    )
 
 
 def metric_quarter_rollup(metric: Metric, rows: list[ValueRow]) -> list[dict]:

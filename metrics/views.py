@@ -73,6 +73,7 @@ def metric_detail(request, metric, pk):
         "latest": rows[-1].value if rows else None,
         "quarters": selectors.metric_quarter_rows(metric, rows),
         "versions": selectors.metric_versions(metric),
+        "late_pending": selectors.metric_late_values_pending(metric),
         "can_enter": can(request.user, ENTER_VALUES, metric.department),
         "can_edit": can(request.user, EDIT_METRIC, metric.department),
     }
@@ -217,7 +218,7 @@ def value_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _, created = services.value_record(
+            recorded, created = services.value_record(
                 user=request.user,
                 metric=metric,
                 period_start=data["period"].start,
@@ -228,10 +229,17 @@ def value_create(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(
-                request,
-                f"Value for {data['period'].label} {'saved' if created else 'updated'}.",
-            )
+            if getattr(recorded, "pending_correction", None):
+                messages.info(
+                    request,
+                    f"{data['period'].label} is locked: your correction waits for the "
+                    "Chief Customer Service Officer's approval.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Value for {data['period'].label} {'saved' if created else 'updated'}.",
+                )
             return redirect(metric)
     return render(request, "metrics/value_form.html", {"form": form, "metric": metric})
 

@@ -8,7 +8,7 @@ from plans.models import AreaOfFocus, CustomerServicePlan
 from plans.selectors import area_shown_to
 
 from .. import services
-from ..models import VALUE_DIGITS, Metric, MetricValue
+from ..models import VALUE_DIGITS, Metric, MetricValue, ValueCorrection
 from ..rules import period_refusal
 
 
@@ -181,3 +181,17 @@ class MetricValueSerializer(serializers.ModelSerializer):
         if period is not None and period.start != instance.period_start:
             raise serializers.ValidationError({"period": "A value's period cannot change."})
         return self._record(instance.metric, instance.period_start, data)
+
+
+class ValueCorrectionSerializer(serializers.ModelSerializer):
+    """A correction of a locked period, waiting for the CCSO's approval."""
+
+    period = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ValueCorrection
+        fields = ["id", "metric", "period", "old_value", "new_value", "reason", "status"]
+        read_only_fields = fields
+
+    def get_period(self, obj) -> str:
+        return fiscal.period_code(obj.period_start, obj.metric.frequency)

@@ -26,6 +26,7 @@ from .serializers import (
     MetricSerializer,
     MetricValueSerializer,
     PlanSerializer,
+    ValueCorrectionSerializer,
 )
 
 BAD_REQUEST = OpenApiResponse(description="Invalid input: field name -> list of errors.")
@@ -147,5 +148,22 @@ class MetricValueViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         serializer.save()
+        return self._answer(serializer)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        serializer = self.get_serializer(self.get_object(), data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self._answer(serializer)
+
+    @staticmethod
+    def _answer(serializer):
+        """201 new, 200 updated, 202 a correction of a locked period waiting for approval."""
+        correction = getattr(serializer.instance, "pending_correction", None)
+        if correction is not None:
+            return Response(
+                ValueCorrectionSerializer(correction).data, status=status.HTTP_202_ACCEPTED
+            )
         code = status.HTTP_201_CREATED if serializer.created else status.HTTP_200_OK
         return Response(serializer.data, status=code)

@@ -137,6 +137,10 @@ class NarrativeCorrection(models.Model):
     def __str__(self):
         return f"Correction of {self.narrative}"
 
+    @property
+    def decide_url(self) -> str:
+        return reverse("metrics:narrative_correction_decide", kwargs={"pk": self.pk})
+
 
 class MetricNote(models.Model):
     """The narrative's note about one metric; required for a red value."""
