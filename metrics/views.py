@@ -112,7 +112,11 @@ def _svg(content: bytes) -> HttpResponse:
 def metric_chart(request, metric, pk):
     # A phone gets a narrower drawing, so its labels stay readable.
     size = {"width": 420, "height": 340} if request.GET.get("size") == "small" else {}
-    return _svg(charts.metric_trend_svg(metric, list(metric.values.all()), **size))
+    return _svg(
+        charts.metric_trend_svg(
+            metric, list(metric.values.all()), versions=selectors.metric_versions(metric), **size
+        )
+    )
 
 
 @read_only(lambda request, pk: metric_for_user(request.user, pk))

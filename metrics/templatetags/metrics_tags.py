@@ -53,3 +53,12 @@ def department_metrics_panel(context, department):
         "can_schedule": can(user, SCHEDULE_MEETING, department),
         "is_program_wide": roles.is_program_wide(user),
     }
+
+
+@register.simple_tag
+def definition_changes_of(metric):
+    """The metric's definition changes after its first value, from its
+    prefetched versions and values (no query when both are prefetched)."""
+    versions = sorted(metric.versions.all(), key=lambda v: v.number)
+    first = min((v.period_start for v in metric.values.all()), default=None)
+    return selectors.definition_changes(versions, first)

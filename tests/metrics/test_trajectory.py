@@ -97,3 +97,41 @@ def test_the_analyst_edits_the_trajectory_and_the_page_shows_it(client, analyst_
     assert metric.versions.count() == 2
     page = client.get(metric.get_absolute_url()).content.decode()
     assert "set by hand" in page and "A slower first year" in page
+
+
+def test_chart_and_packet_say_definition_changed_and_draw_each_periods_target(
+    analyst_fleet, dept_fleet
+):
+    from django.template.loader import render_to_string
+
+    from metrics import charts
+    from metrics.phillystat.packets import department_packet_context
+    from tests.metrics.factories import ReviewPacketFactory
+
+    metric = _metric(dept_fleet)
+    for q, value in zip(FY26, (30, 28, 26, 23), strict=True):
+        add_value(metric, q.start, value)
+    services.metric_update(
+        user=analyst_fleet,
+        metric=metric,
+        data={"target_value": Decimal(15)},
+        effective_from=FY26[3],
+        change_note="Tighter target after the new kiosk",
+    )
+    svg = charts.metric_trend_svg(metric, list(metric.values.all())).decode()
+    assert "Definition changed in FY2026 Q4" in svg
+    target = next(line for line in svg.split("<polyline") if 'stroke-dasharray="10,5"' in line)
+    levels = {pair.split(",")[1] for pair in target.split('points="')[1].split('"')[0].split()}
+    assert len(levels) == 4  # 30, 27.5, 25 (version 1), then 18.75 (version 2)
+    packet = ReviewPacketFactory(meeting__department=dept_fleet)
+    html = render_to_string(
+        "metrics/packets/packet.html",
+        {
+            "packet": packet,
+            "sections": [department_packet_context(dept_fleet, quarter=FY26[3])],
+            "quarter": FY26[3],
+            "data_as_of": None,
+        },
+    )
+    assert "Definition changed in FY2026 Q4" in html
+    assert "Tighter target after the new kiosk" in html
