@@ -58,7 +58,7 @@ def _decide(model, *, user, record, approve: bool, note: str, asked_by_id) -> bo
     if asked_by_id == user.pk:
         raise NOT_YOUR_OWN
     # Compare-and-swap: two approvers deciding at once record one decision.
-    return (
+    decided = (
         model.objects.filter(pk=record.pk, status=CorrectionStatus.PENDING).update(
             status=CorrectionStatus.APPROVED if approve else CorrectionStatus.REJECTED,
             decided_by=user,
@@ -67,6 +67,15 @@ def _decide(model, *, user, record, approve: bool, note: str, asked_by_id) -> bo
         )
         == 1
     )
+    if decided:  # the update bypasses the history's signals: record the decision
+        record.refresh_from_db()
+        model.history.bulk_history_create(
+            [record],
+            update=True,
+            default_user=user,
+            default_change_reason="Approved" if approve else "Not approved",
+        )
+    return decided
 
 
 def _tell(person, *, title: str, url: str) -> None:

@@ -324,8 +324,28 @@ def values_import(*, user, data: bytes) -> ImportResult:
             changed, ["value", "note", "status", "entered_by", "updated_at"], batch_size=500
         )
         ValueCorrection.objects.bulk_create(corrections, batch_size=2000)
+        _history_record(user=user, now=now, metric_ids=metric_ids, changed=changed)
+        if corrections and corrections[0].pk:
+            ValueCorrection.history.bulk_history_create(
+                corrections, default_user=user, default_change_reason=IMPORT_REASON
+            )
         areas_progress_refresh(area_ids={r.metric.area_of_focus_id for r in result.rows})
     return result
+
+
+IMPORT_REASON = "CSV import"
+
+
+def _history_record(*, user, now, metric_ids, changed) -> None:
+    """The bulk writes bypass django-simple-history's signals: record the new
+    values (read back by their creation time, one query) and the changed ones."""
+    inserted = list(MetricValue.objects.filter(metric_id__in=metric_ids, created_at=now))
+    MetricValue.history.bulk_history_create(
+        inserted, default_user=user, default_change_reason=IMPORT_REASON, default_date=now
+    )
+    MetricValue.history.bulk_history_create(
+        changed, update=True, default_user=user, default_change_reason=IMPORT_REASON
+    )
 
 
 def _insert_values(values: list[dict]) -> None:

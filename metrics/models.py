@@ -328,6 +328,7 @@ class StarterMetric(models.Model):
 
 # PhillyStat meetings, narratives, commitments, reminders and review packets
 # live in metrics/phillystat; imported here so that Django finds them.
+from .history import register_history  # noqa: E402
 from .phillystat.models import (  # noqa: E402,F401
     Commitment,
     MetricNote,
@@ -338,3 +339,5 @@ from .phillystat.models import (  # noqa: E402,F401
     ReminderKind,
     ReviewPacket,
 )
+
+register_history()

@@ -256,9 +256,15 @@ def commitment_close(*, user, commitment: Commitment) -> bool:
     """Close an open commitment; closing twice does nothing. True if it closed now."""
     require(user, RECORD_COMMITMENT, commitment.department)
     # Compare-and-swap, so two people closing at once record one closer.
-    return (
+    closed = (
         Commitment.objects.filter(pk=commitment.pk, closed_at=None).update(
             closed_at=timezone.now(), closed_by=user
         )
         == 1
     )
+    if closed:  # the update bypasses the history's signals: record it
+        commitment.refresh_from_db()
+        Commitment.history.bulk_history_create(
+            [commitment], update=True, default_user=user, default_change_reason="Closed"
+        )
+    return closed
