@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from csoprogram.lib.notifications import notification_create
 from csoprogram.lib.rules import RuleError
+from csoprogram.lib.timeline import records_history_by_user
 from departments.selectors import departments_visible_to
 
 from .formatting import metric_format
@@ -83,6 +84,7 @@ def _tell(person, *, title: str, url: str) -> None:
         notification_create(user=person, title=title, url=url)
 
 
+@records_history_by_user
 def value_correction_decide(
     *, user, correction: ValueCorrection, approve: bool, note: str = ""
 ) -> bool:
@@ -137,6 +139,7 @@ def _apply(correction: ValueCorrection) -> None:
     areas_progress_refresh(area_ids={metric.area_of_focus_id})
 
 
+@records_history_by_user
 def narrative_correction_decide(
     *, user, correction: NarrativeCorrection, approve: bool, note: str = ""
 ) -> bool:

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from csoprogram.lib import fiscal
 from csoprogram.lib.rules import RuleError
+from csoprogram.lib.timeline import records_history_by_user
 from plans.areas import area_of_focus_progress_record
 from plans.selectors import areas_metrics_may_measure
 
@@ -85,6 +86,7 @@ def _check_area(department, area) -> None:
         )
 
 
+@records_history_by_user
 def metric_create(*, user, department, data: dict) -> Metric:
     """A CSO or analyst proposes a metric; only an analyst's baseline, target
     and band are kept (the analyst sets those)."""
@@ -139,6 +141,7 @@ CHANGE_NOTE_NEEDED = RuleError(
 )
 
 
+@records_history_by_user
 def metric_update(
     *,
     user,
@@ -345,6 +348,7 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
     return existing, False
 
 
+@records_history_by_user
 def value_record(
     *,
     user,
@@ -376,6 +380,7 @@ def value_record(
     return result
 
 
+@records_history_by_user
 def values_save_grid(*, user, department, entries: list[tuple[Metric, date, Decimal]], reason=""):
     """Save a quarter's grid at once: all or nothing. Returns the number saved."""
     require(user, ENTER_VALUES, department)

@@ -35,6 +35,7 @@ from .permissions import (
     department_for,
     metric_for_user,
 )
+from .timelines import metric_timeline
 
 IMPORT_SESSION_KEY = "metrics_import_csv"
 _form_errors = form_add_error
@@ -74,6 +75,7 @@ def metric_detail(request, metric, pk):
         "quarters": selectors.metric_quarter_rows(metric, rows),
         "versions": selectors.metric_versions(metric),
         "late_pending": selectors.metric_late_values_pending(metric),
+        "timeline": metric_timeline(metric),
         "can_enter": can(request.user, ENTER_VALUES, metric.department),
         "can_edit": can(request.user, EDIT_METRIC, metric.department),
     }

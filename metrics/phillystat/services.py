@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from csoprogram.lib import fiscal
 from csoprogram.lib.rules import RuleError, rule_errors_raise
+from csoprogram.lib.timeline import records_history_by_user
 from departments import roles
 
 from ..locks import CORRECTION_WAITING, NARRATIVE_LOCKED, narrative_locked
@@ -29,6 +30,7 @@ ANALYST_REFUSED = RuleError(
 )
 
 
+@records_history_by_user
 def meeting_schedule(
     *, user, department, fiscal_year: int, quarter: int, date, analyst=None, attendees=""
 ) -> PhillyStatMeeting:
@@ -83,6 +85,7 @@ def meetings_schedule_year(
     return created
 
 
+@records_history_by_user
 def meeting_update(*, user, meeting: PhillyStatMeeting, date, attendees: str, analyst=None):
     require(user, SCHEDULE_MEETING, meeting.department)
     if analyst is not None and not roles.is_analyst(analyst, meeting.department):
@@ -92,6 +95,7 @@ def meeting_update(*, user, meeting: PhillyStatMeeting, date, attendees: str, an
     return meeting
 
 
+@records_history_by_user
 def narrative_save(
     *,
     user,
@@ -238,6 +242,7 @@ def narrative_correction_apply(*, correction: NarrativeCorrection) -> QuarterlyN
     )
 
 
+@records_history_by_user
 def commitment_create(
     *, user, meeting: PhillyStatMeeting, what: str, owner: str, due
 ) -> Commitment:

@@ -21,6 +21,7 @@ from ..permissions import (
     can,
     department_for,
 )
+from ..timelines import meeting_timeline
 from . import selectors, services
 from .forms import (
     CommitmentForm,
@@ -101,6 +102,7 @@ def meeting_detail(request, meeting, pk):
             "packet": ReviewPacket.objects.filter(meeting=meeting).first(),
             "can_build_packet": can(request.user, BUILD_PACKET, meeting.department),
             "reminders": meeting.reminders.select_related("recipient").order_by("created_at"),
+            "timeline": meeting_timeline(meeting),
         },
     )
 
