@@ -287,13 +287,14 @@ REST_FRAMEWORK = {
         "departments.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema says every status an operation answers (metrics/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "metrics.api.schema.ApiAutoSchema",
     # A refused program rule (RuleError) answers 400 naming its field, 409 for a conflict.
     "EXCEPTION_HANDLER": "metrics.api.errors.api_exception_handler",
     # The browsable API needs inline scripts, which the CSP forbids outside development.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "metrics.api.pagination.CheckedLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -301,6 +302,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Departments, customer service plans, metrics and metric values.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "metrics.api.schema.path_ids_without_pattern",
+    ],
 }
 
 # Production hardening; on when DEBUG is off.
