@@ -12,7 +12,8 @@ out, with the reason, and the score is scaled to the parts that apply. A
 narrative counts as on time when it was first complete by the meeting
 (QuarterlyNarrative.completed_at): corrections after the meeting are kept as
 corrections and do not make it late. A department with nothing started (no
-focus group session, plan, metric or meeting) shows "Not started", not a score.
+approved plan, metric or PhillyStat meeting: it is still in focus groups or
+drafting its plan) shows "Not started", not a score.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from focusgroups.models import FocusGroupSession
 from metrics.models import Commitment, Metric, MetricValue, PhillyStatMeeting, QuarterlyNarrative
 from metrics.phillystat.selectors import narratives_complete
 from metrics.selectors import quarter_values_complete
-from plans.models import CustomerServicePlan
+from plans.models import CustomerServicePlan, PlanStatus
 
 FRESHNESS_PART = 25
 
@@ -83,7 +84,8 @@ class _Facts:
     meetings: dict[tuple[int, int, int], datetime.date]
     commitments: dict[int, list[tuple[datetime.date, datetime.datetime | None]]]
     sessions: dict[int, list[datetime.date]]
-    started: set[int]  # departments with a session, plan, metric or meeting
+    started: set[int]  # departments reporting: an approved plan, a metric or a meeting
+    approved: set[int]  # departments with an approved plan
 
 
 def _facts(dept_ids: list[int], quarters: list[fiscal.Quarter]) -> _Facts:
@@ -127,20 +129,15 @@ def _facts(dept_ids: list[int], quarters: list[fiscal.Quarter]) -> _Facts:
         held_on__lte=today,
     ).values_list("department_id", "held_on"):
         sessions[dept].append(held)
-    started = (
-        set(
-            FocusGroupSession.objects.filter(department_id__in=dept_ids)
-            .values_list("department_id", flat=True)
-            .distinct()
-        )
-        | set(
-            CustomerServicePlan.objects.filter(department_id__in=dept_ids)
-            .values_list("department_id", flat=True)
-            .distinct()
-        )
-        | set(metrics)
-        | {dept for dept, _fy, _q in meetings}
+    # Reporting starts with an approved plan (or metrics, or a meeting):
+    # before that a department is in focus groups or drafting, and its stage
+    # says so; a score would only measure what it is not yet asked to do.
+    approved = set(
+        CustomerServicePlan.objects.filter(department_id__in=dept_ids, status=PlanStatus.APPROVED)
+        .values_list("department_id", flat=True)
+        .distinct()
     )
+    started = approved | set(metrics) | {dept for dept, _fy, _q in meetings}
     return _Facts(
         today=today,
         metrics=metrics,
@@ -152,6 +149,7 @@ def _facts(dept_ids: list[int], quarters: list[fiscal.Quarter]) -> _Facts:
         commitments=commitments,
         sessions=sessions,
         started=started,
+        approved=approved,
     )
 
 
@@ -179,8 +177,16 @@ def _metrics_part(f: _Facts, dept: int, q: fiscal.Quarter) -> FreshnessPart:
         "are complete: one value for a quarterly metric, all three months for a monthly one."
     )
     ms = f.metrics[dept]
-    if not ms:
+    if not ms and dept not in f.approved:
         return _left_out(label, "Left out: no customer service metrics defined yet", explains)
+    if not ms:
+        return FreshnessPart(
+            label,
+            0,
+            "The plan is approved but no customer service metrics are defined",
+            "Define customer service metrics with the PhillyStat analyst.",
+            explains=explains,
+        )
     # Complete by the one rule: a monthly metric needs each of the quarter's months.
     with_value = sum(
         1

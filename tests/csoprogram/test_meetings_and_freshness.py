@@ -15,8 +15,9 @@ from tests.metrics.factories import (
     MetricFactory,
     PhillyStatMeetingFactory,
     QuarterlyNarrativeFactory,
+    add_value,
 )
-from tests.plans.factories import SuccessFactory
+from tests.plans.factories import PlanFactory, SuccessFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,20 +102,24 @@ def test_freshness_parts_are_explained_and_the_score_scaled_to_those_that_apply(
 
 
 def test_no_points_for_having_nothing_to_do(dept_fleet):
-    """A department with only held focus groups: the metrics, narrative and
-    commitments parts are left out (not 25 free points), the score is scaled."""
+    """An approved plan, a metric with its value, a recent focus group, but no
+    meeting and no commitment due: those two parts are left out (no free
+    points), the score is scaled to the two that apply."""
+    PlanFactory(department=dept_fleet, status="approved")
+    metric = MetricFactory(department=dept_fleet)
+    add_value(metric, fiscal.last_completed_quarter().start, 19)
     SessionFactory(department=dept_fleet, held_on=timezone.localdate())
     current = department_freshness(dept_fleet)[0]
     left_out = {p.label for p in current.left_out}
-    assert left_out == {
-        "Metrics with a current value",
-        "Narrative complete before the meeting",
-        "Commitments closed on time",
-    }
-    assert current.score == 100  # the one part that applies is done
+    assert left_out == {"Narrative complete before the meeting", "Commitments closed on time"}
+    assert current.score == 100  # both parts that apply are done
+    metric.delete()
+    current = department_freshness(dept_fleet)[0]
+    assert current.score == 50  # approved, so metrics are due: 0 of 25
 
 
 def test_a_department_that_has_not_started_shows_not_started(client, ccso, dept_fleet):
+    SessionFactory(department=dept_fleet, held_on=timezone.localdate())  # focus groups only
     current = department_freshness(dept_fleet)[0]
     assert (current.score, current.label) == (None, "Not started")
     client.force_login(ccso)
