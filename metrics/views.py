@@ -17,7 +17,7 @@ from csoprogram.lib.forms import form_add_error
 from departments import roles
 from departments.selectors import departments_visible_to
 
-from . import charts, imports, selectors, services
+from . import charts, imports, locks, selectors, services
 from .forms import (
     GridForm,
     ImportForm,
@@ -299,6 +299,11 @@ def value_grid(request, slug):
             "quarters": _quarter_choices(),
             "form": form,
             "rows": list(form.bound_rows()),
+            "calendar": {
+                "due_on": locks.quarter_due_on(quarter),
+                "locks_after": locks.quarter_locks_after(quarter),
+                "locked": locks.period_locked(quarter.start),
+            },
         },
     )
 
