@@ -14,7 +14,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from departments.selectors import departments_visible_to
@@ -39,6 +38,8 @@ CONFLICT = OpenApiResponse(
     "already waiting for approval."
 )
 READ_ERRORS = {403: FORBIDDEN, 404: NOT_FOUND}
+# Clients send JSON; the pages' forms post the same fields, which DRF also reads.
+JSON_BODY = {"application/json": MetricValueSerializer}
 # Any id in the path reaches the view, which answers a JSON 404 for one it does
 # not show (the router's default would leave "12.5" to Django's HTML 404 page).
 ANY_ID = "[^/]+"
@@ -131,6 +132,7 @@ class MetricViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(parameters=[METRIC_FILTER, DEPARTMENT_FILTER]),
     retrieve=extend_schema(responses={200: MetricValueSerializer, **READ_ERRORS}),
     create=extend_schema(
+        request=JSON_BODY,
         description="Record a value. A period that already has a value is updated "
         "(200); changing it needs `reason`. A locked period (its quarter's grace window "
         "closed) is not changed: without `reason` the answer is 409 with the rule, with "
@@ -146,6 +148,7 @@ class MetricViewSet(viewsets.ReadOnlyModelViewSet):
         },
     ),
     update=extend_schema(
+        request=JSON_BODY,
         description="Change a value. Its metric and period cannot change (400 if the body "
         "names others). Locked periods as for create: 409, or 202 with `reason`.",
         responses={
@@ -157,6 +160,7 @@ class MetricViewSet(viewsets.ReadOnlyModelViewSet):
         },
     ),
     partial_update=extend_schema(
+        request=JSON_BODY,
         description="Change a value's number, note or both; at least one field, and no "
         "field the value does not have (400 otherwise). Its metric and period cannot change.",
         responses={
@@ -177,7 +181,6 @@ class MetricValueViewSet(
 ):
     serializer_class = MetricValueSerializer
     lookup_value_regex = ANY_ID
-    parser_classes = [JSONParser]  # the schema documents JSON bodies only
 
     def get_queryset(self):
         qs = (

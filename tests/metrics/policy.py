@@ -288,10 +288,11 @@ RULES = [
         _api(
             {
                 "cso_fleet": 403,
-                "cso_streets": 400,  # another department's metric is not a choice for them
+                # Another department's metric answers as one that does not exist.
+                "cso_streets": 404,
                 "head_fleet": 403,
                 "analyst_fleet": 201,
-                "analyst_streets": 400,
+                "analyst_streets": 404,
                 "ccso": 403,
                 "md_office": 403,
             }
