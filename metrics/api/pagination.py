@@ -11,7 +11,7 @@ MAX_OFFSET = 10**9
 
 def _whole(request, name: str, *, low: int, high: int) -> int | None:
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:  # an empty value ("?limit=") is not a number: 400
         return None
     try:
         value = int(raw)

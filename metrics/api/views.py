@@ -63,7 +63,7 @@ def _id_param(request, name: str, visible) -> int | None:
     """A filter by id: 400 unless a whole number in range, 404 for a record the
     user does not see (the same answer whether it exists or not)."""
     raw = request.query_params.get(name)
-    if raw in (None, ""):
+    if raw is None:  # an empty value ("?limit=") is not a number: 400
         return None
     try:
         value = int(raw)
