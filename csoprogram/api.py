@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 
 from departments.models import Department
 from departments.selectors import departments_visible_to
+from metrics.api.views import ANY_ID
 
 from .stage import department_stage, departments_with_stage
 
@@ -22,6 +23,7 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DepartmentSerializer
+    lookup_value_regex = ANY_ID
 
     def get_queryset(self):
         return departments_with_stage(departments_visible_to(self.request.user)).order_by("name")

@@ -12,15 +12,15 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Sum
 from django.utils import timezone
 
 from csoprogram.lib import fiscal
 from departments.models import Department
 from departments.selectors import departments_visible_to
 from focusgroups.models import FocusGroupSession
-from metrics.models import Metric, MetricValue
-from metrics.selectors import annotate_latest_value
+from metrics.models import Metric
+from metrics.selectors import annotate_latest_value, metrics_complete_for
 from plans.models import AreaOfFocus
 
 from .stage import departments_with_stage, with_stage
@@ -90,13 +90,14 @@ def session_facts(dept_ids) -> dict[int, SessionFacts]:
 class MetricLine:
     """A customer service metric as the program-wide pages show it: its latest
     value and status (as stored by metrics.status.value_status), its target,
-    and whether the quarter has a value. Plain values, not a model instance:
-    the outcomes dashboard shows hundreds of them."""
+    and whether the quarter's values are complete (metrics_complete_for).
+    Plain values, not a model instance: the outcomes dashboard shows hundreds."""
 
     pk: int
     department_id: int
     name: str
     unit: str
+    decimals: int
     target_value: object
     latest_value: object
     latest_status: str | None
@@ -106,18 +107,21 @@ class MetricLine:
 def metric_lines(dept_ids, quarter: fiscal.Quarter) -> dict[int, list[MetricLine]]:
     """department id -> its active metrics by name, with the latest value and
     whether `quarter` has a value. One query."""
-    in_quarter = MetricValue.objects.filter(
-        metric=OuterRef("pk"), period_start__gte=quarter.start, period_start__lte=quarter.end
-    )
     rows = (
         annotate_latest_value(Metric.objects.filter(department_id__in=dept_ids, active=True))
-        .annotate(has_quarter_value=Exists(in_quarter))
+        # Complete by the one rule: a monthly metric needs all three months.
+        .annotate(
+            has_quarter_value=ExpressionWrapper(
+                metrics_complete_for(quarter), output_field=BooleanField()
+            )
+        )
         .order_by("department_id", "name")
         .values_list(
             "pk",
             "department_id",
             "name",
             "unit",
+            "decimals",
             "target_value",
             "latest_value",
             "latest_status",

@@ -110,3 +110,8 @@ class DepartmentPublication(models.Model):
 
     def __str__(self):
         return f"Public page of {self.department}: {self.get_status_display()}"
+
+
+from csoprogram.history import register_history  # noqa: E402
+
+register_history()

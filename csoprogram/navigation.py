@@ -8,6 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 from departments import roles
 from departments.roster.permissions import can_manage_roster
+from metrics.permissions import APPROVE_CORRECTION, can
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,10 @@ def _cso_not_program(user) -> bool:
     return roles.is_cso(user) and not roles.is_program_wide(user)
 
 
+def _approves_corrections(user) -> bool:
+    return can(user, APPROVE_CORRECTION, None)
+
+
 NAV_ITEMS = [
     NavItem("Home", "home", _anyone),
     NavItem("Departments", "departments:list", _anyone),
@@ -50,6 +55,8 @@ NAV_ITEMS = [
     NavItem("Your training", "training:overview", _cso_not_program),
     NavItem("CSO training", "training:overview", roles.is_program_wide, "Program"),
     NavItem("Roster", "roster:people", can_manage_roster, "Program"),
+    NavItem("Corrections to approve", "metrics:corrections", _approves_corrections, "Program"),
+    NavItem("Audit", "csoprogram:audit", roles.is_ccso, "Program"),
 ]
 
 

@@ -1,6 +1,7 @@
 """/program/: the program-wide pages, one package each; each package lists
 its own routes, all named in the "csoprogram" namespace."""
 
+from .audit import urls as audit
 from .outcomes import urls as outcomes
 from .program_meetings import urls as program_meetings
 from .publication import urls as publication
@@ -12,4 +13,5 @@ urlpatterns = [
     *outcomes.urlpatterns,
     *program_meetings.urlpatterns,
     *publication.urlpatterns,
+    *audit.urlpatterns,
 ]

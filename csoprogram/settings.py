@@ -204,6 +204,13 @@ FISCAL_YEAR_START_MONTH = env.int("FISCAL_YEAR_START_MONTH", default=7)
 if not 1 <= FISCAL_YEAR_START_MONTH <= 12:
     raise ImproperlyConfigured("FISCAL_YEAR_START_MONTH must be a month number, 1 to 12.")
 FOCUS_GROUP_TARGET = env.int("FOCUS_GROUP_TARGET", default=5)
+# The reporting calendar: a quarter's metric values are due this many days
+# after it ends, and can be changed freely until the grace window closes; then
+# the quarter is locked and a correction needs a reason and the CCSO's approval.
+METRIC_VALUES_DUE_DAYS = env.int("METRIC_VALUES_DUE_DAYS", default=15)
+METRIC_VALUES_GRACE_DAYS = env.int("METRIC_VALUES_GRACE_DAYS", default=30)
+# The quarterly narrative locks the same way this many days after its meeting.
+NARRATIVE_GRACE_DAYS = env.int("NARRATIVE_GRACE_DAYS", default=0)
 
 STATIC_URL = "static/"
 # Where collectstatic writes and WhiteNoise serves from (the image: /app/staticfiles).
@@ -280,13 +287,14 @@ REST_FRAMEWORK = {
         "departments.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The schema says every status an operation answers (metrics/api/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "metrics.api.schema.ApiAutoSchema",
     # A refused program rule (RuleError) answers 400 naming its field, 409 for a conflict.
     "EXCEPTION_HANDLER": "metrics.api.errors.api_exception_handler",
     # The browsable API needs inline scripts, which the CSP forbids outside development.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "metrics.api.pagination.CheckedLimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -294,6 +302,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Departments, customer service plans, metrics and metric values.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "metrics.api.schema.path_ids_without_pattern",
+    ],
 }
 
 # Production hardening; on when DEBUG is off.

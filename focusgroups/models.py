@@ -135,3 +135,8 @@ class FeedbackItem(models.Model):
 
     def __str__(self):
         return self.text[:60]
+
+
+from focusgroups.history import register_history  # noqa: E402
+
+register_history()

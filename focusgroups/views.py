@@ -34,6 +34,7 @@ from .permissions import (
     session_for_user,
     theme_for_user,
 )
+from .timelines import session_timeline
 
 # Sessions -------------------------------------------------------------------
 
@@ -92,6 +93,7 @@ def _session_page(request, session, *, form=None, status=200):
         "department": session.department,
         "items": selectors.session_feedback(session),
         "can_edit": can_edit,
+        "timeline": session_timeline(session),
     }
     if can_edit and session.status == FocusGroupSession.Status.HELD:
         context["form"] = form or FeedbackForm(

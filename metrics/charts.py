@@ -1,19 +1,25 @@
-"""Trend charts as SVG, drawn on the server with pygal, so the page and the
-PDF packet show the same picture. pygal's JavaScript is turned off (js=[]):
-the site's CSP forbids scripts outside our static files, and the packet has none."""
+"""Trend charts as SVG, drawn by hand on the server: one drawing for the
+metric page, the public page and the PDF packets, so they all show the same
+picture. A few dozen plain elements with inline attributes (no stylesheet, no
+scripts): the site's CSP allows no script in them, and a packet for 60
+departments holds about 480 of these, so they must be cheap to lay out.
+
+The chart draws each value in its status colour, the baseline, each period's
+target on the trajectory in the definition version then in force (a step when
+the definition changed) and a mark where the definition changed.
+"""
 
 from __future__ import annotations
 
 import math
-import re
 from html import escape
-
-import pygal
-from pygal.style import Style
 
 from csoprogram.lib import fiscal
 
+from .formatting import metric_format
 from .models import Metric, Status
+from .selectors import definition_changes, version_for
+from .trajectory import period_target
 
 STATUS_COLOURS = {
     Status.GREEN: "#1e6b35",
@@ -24,115 +30,13 @@ STATUS_COLOURS = {
 LINE_COLOUR = "#0f2d52"
 BASELINE_COLOUR = "#5b6573"
 TARGET_COLOUR = "#1f5fa8"
-
-_STYLE = Style(
-    background="#ffffff",
-    plot_background="#ffffff",
-    foreground="#1d2430",
-    foreground_strong="#1d2430",
-    foreground_subtle="#5b6573",
-    colors=(LINE_COLOUR, BASELINE_COLOUR, TARGET_COLOUR),
-    font_family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-    label_font_size=12,
-    major_label_font_size=12,
-    legend_font_size=13,
-    title_font_size=15,
-    value_font_size=11,
-    guide_stroke_color="#e3e6ea",
-    guide_stroke_dasharray="0",
-    major_guide_stroke_color="#d5d9de",
-    major_guide_stroke_dasharray="0",
-    opacity="1",
-    opacity_hover="1",
-)
-
-
-_SCRIPT = re.compile(rb"<script\b.*?</script>", re.DOTALL)
-
-
-def _without_scripts(svg: bytes) -> bytes:
-    """pygal writes its config as a <script> even with js=[]; drop it."""
-    return _SCRIPT.sub(b"", svg)
+CHANGE_COLOUR = "#6b4c9a"
+FONT_FACE = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="12"'
+FONT = f'{FONT_FACE} fill="#1d2430"'
 
 
 def _float(value):
     return None if value is None else float(value)
-
-
-def metric_trend_svg(
-    metric: Metric, values, *, width: int = 760, height: int = 360, for_print: bool = False
-) -> bytes:
-    """The metric's values by period, with baseline and target lines and each
-    point in its status colour. `values`: the metric's MetricValues, any order.
-
-    for_print: the same picture drawn by metric_print_svg for the PDF packets."""
-    values = sorted(values, key=lambda v: v.period_start)
-    if for_print:
-        return metric_print_svg(metric, values, width=width, height=height)
-    extra = {
-        "show_legend": True,
-        "title": f"{metric.name} ({metric.get_unit_display()})",
-        "show_minor_x_labels": len(values) <= 12,
-        "x_labels_major_every": max(1, len(values) // 8),
-    }
-    chart = pygal.Line(
-        **extra,
-        style=_STYLE,
-        js=[],
-        width=width,
-        height=height,
-        legend_at_bottom=True,
-        legend_at_bottom_columns=3,
-        x_label_rotation=0 if len(values) <= 8 else 30,
-        dots_size=5,
-        truncate_label=-1,
-        include_x_axis=False,
-        print_values=False,
-        explicit_size=True,
-        no_data_text="No values yet",
-    )
-    chart.x_labels = [fiscal.period_label(v.period_start, metric.frequency) for v in values]
-    chart.add(
-        "Value",
-        [
-            {
-                "value": _float(v.value),
-                "color": STATUS_COLOURS.get(v.status, STATUS_COLOURS[""]),
-                "label": v.get_status_display() or "No target",
-            }
-            for v in values
-        ],
-        stroke_style={"width": 2},
-    )
-    n = len(values)
-    if n and metric.baseline_value is not None:
-        chart.add(
-            f"Baseline {metric.baseline_value.normalize():f}",
-            [_float(metric.baseline_value)] * n,
-            show_dots=False,
-            stroke_style={"width": 3, "dasharray": "3, 5"},
-        )
-    if n and metric.target_value is not None:
-        chart.add(
-            f"Target {metric.target_value.normalize():f}",
-            [_float(metric.target_value)] * n,
-            show_dots=False,
-            stroke_style={"width": 3, "dasharray": "10, 5"},
-        )
-    return _without_scripts(chart.render())
-
-
-def metric_sparkline_svg(metric: Metric, values) -> bytes:
-    values = sorted(values, key=lambda v: v.period_start)[-8:]
-    chart = pygal.Line(style=_STYLE, js=[], dots_size=2, show_dots=True)
-    chart.add(
-        "",
-        [
-            {"value": _float(v.value), "color": STATUS_COLOURS.get(v.status, STATUS_COLOURS[""])}
-            for v in values
-        ],
-    )
-    return _without_scripts(chart.render_sparkline(width=120, height=30, show_dots=True))
 
 
 def _nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -156,29 +60,50 @@ def _tick_label(value: float) -> str:
     return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def metric_print_svg(metric: Metric, values, *, width: int = 700, height: int = 300) -> bytes:
-    """The trend chart for PDF packets: the same series, status colours and
-    baseline/target lines as metric_trend_svg, drawn as a few dozen plain SVG
-    elements with inline attributes (no stylesheet, no scripts). A packet for
-    60 departments holds about 480 of these, so they must be cheap to lay out."""
+def _versions(metric: Metric, versions):
+    if versions is not None:
+        return list(versions)
+    if metric.pk is None:
+        return []
+    return sorted(metric.versions.all(), key=lambda v: v.number)
+
+
+def metric_trend_svg(
+    metric: Metric,
+    values,
+    *,
+    width: int = 760,
+    height: int = 360,
+    versions=None,
+    for_print: bool = False,
+) -> bytes:
+    """The metric's values by period. `values`: its MetricValues, any order;
+    `versions`: its MetricVersions (read from the metric when None).
+    for_print is accepted for the packets' call; the drawing is the same."""
+    del for_print
     values = sorted(values, key=lambda v: v.period_start)
+    versions = _versions(metric, versions)
     points = [(v, _float(v.value)) for v in values]
-    levels = [y for _v, y in points if y is not None]
-    baseline, target = _float(metric.baseline_value), _float(metric.target_value)
-    levels += [y for y in (baseline, target) if y is not None]
-    font = 'font-family="DejaVu Sans, Arial, sans-serif" font-size="12" fill="#1d2430"'
+    targets = [
+        _float(period_target(version_for(versions, v.period_start) or metric, v.period_start))
+        for v in values
+    ]
+    baseline = _float(metric.baseline_value)
+    levels = [y for _v, y in points if y is not None] + [t for t in targets if t is not None]
+    if baseline is not None:
+        levels.append(baseline)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}">',
+        f'viewBox="0 0 {width} {height}" role="img">',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
     ]
     if not points:
         out.append(
-            f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" {font}>'
+            f'<text x="{width / 2:.0f}" y="{height / 2:.0f}" text-anchor="middle" {FONT}>'
             "No values yet</text></svg>"
         )
         return "".join(out).encode()
-    left, right, top, bottom = 64, 16, 12, 36
+    left, right, top, bottom = 64, 16, 24, 58
     plot_w, plot_h = width - left - right, height - top - bottom
     ticks = _nice_ticks(min(levels), max(levels))
     y_low, y_high = ticks[0], ticks[-1]
@@ -187,10 +112,9 @@ def metric_print_svg(metric: Metric, values, *, width: int = 700, height: int = 
         return top + plot_h - (level - y_low) / (y_high - y_low) * plot_h
 
     n = len(points)
+    inset = 36  # half a period label, so the first and last labels fit
 
-    inset = 36  # half a period label, so the first and last labels fit on the page
-
-    def x_of(i: int) -> float:
+    def x_of(i: float) -> float:
         return (
             left
             + inset
@@ -204,7 +128,7 @@ def metric_print_svg(metric: Metric, values, *, width: int = 700, height: int = 
             'stroke="#d5d9de" stroke-width="1"/>'
         )
         out.append(
-            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" {font}>'
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" {FONT}>'
             f"{_tick_label(tick)}</text>"
         )
     every = math.ceil(n / 8)  # at most 8 period labels; counted from the latest, always shown
@@ -213,18 +137,47 @@ def metric_print_svg(metric: Metric, values, *, width: int = 700, height: int = 
             label = escape(fiscal.period_label(v.period_start, metric.frequency))
             out.append(
                 f'<text x="{x_of(i):.1f}" y="{height - bottom + 18}" text-anchor="middle" '
-                f"{font}>{label}</text>"
+                f"{FONT}>{label}</text>"
             )
-    for level, colour, dashes in (
-        (baseline, BASELINE_COLOUR, "3,5"),
-        (target, TARGET_COLOUR, "10,5"),
-    ):
-        if level is not None:
-            y = y_of(level)
-            out.append(
-                f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-                f'stroke="{colour}" stroke-width="3" stroke-dasharray="{dashes}"/>'
-            )
+    # Where the definition changed: a mark between the last period of the old
+    # version and the first of the new one.
+    for change in definition_changes(versions, values[0].period_start):
+        first = next(
+            (i for i, (v, _) in enumerate(points) if v.period_start >= change.effective_from),
+            None,
+        )
+        if first is None:
+            continue
+        x = x_of(first - 0.5) if first > 0 else x_of(0) - inset / 2
+        out.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
+            f'stroke="{CHANGE_COLOUR}" stroke-width="1.5" stroke-dasharray="2,3"/>'
+        )
+        out.append(
+            f'<text x="{x + 4:.1f}" y="{top - 8}" {FONT_FACE} fill="{CHANGE_COLOUR}">'
+            f"Definition changed in {escape(change.effective_label)}</text>"
+        )
+    if baseline is not None:
+        y = y_of(baseline)
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
+            f'stroke="{BASELINE_COLOUR}" stroke-width="3" stroke-dasharray="3,5"/>'
+        )
+    # Each period's target, as a step: flat across its period, so a changed
+    # target or a trajectory shows where it moved.
+    half = 0 if n == 1 else (plot_w - 2 * inset) / (n - 1) / 2
+    steps: list[str] = []
+    for i, t in enumerate(targets):
+        if t is None:
+            if len(steps) > 1:
+                out.append(_target_path(steps))
+            steps = []
+            continue
+        x0 = max(left, x_of(i) - half) if n > 1 else left
+        x1 = min(width - right, x_of(i) + half) if n > 1 else width - right
+        steps += [f"{x0:.1f},{y_of(t):.1f}", f"{x1:.1f},{y_of(t):.1f}"]
+    if len(steps) > 1:
+        out.append(_target_path(steps))
     segment: list[str] = []
     segments = [segment]
     for i, (_v, y) in enumerate(points):
@@ -243,5 +196,73 @@ def metric_print_svg(metric: Metric, values, *, width: int = 700, height: int = 
         if y is not None:
             colour = STATUS_COLOURS.get(v.status, STATUS_COLOURS[""])
             out.append(f'<circle cx="{x_of(i):.1f}" cy="{y_of(y):.1f}" r="5" fill="{colour}"/>')
+    out.append(_legend(metric, width, height, baseline))
+    out.append("</svg>")
+    return "".join(out).encode()
+
+
+def _target_path(steps: list[str]) -> str:
+    return (
+        f'<polyline points="{" ".join(steps)}" fill="none" stroke="{TARGET_COLOUR}" '
+        'stroke-width="3" stroke-dasharray="10,5"/>'
+    )
+
+
+def _legend(metric: Metric, width: int, height: int, baseline) -> str:
+    """Value, target and baseline keys under the chart: one row, or two on a
+    phone's narrower drawing."""
+    narrow = width < 600
+    rows = (height - 22, height - 6) if narrow else (height - 12, height - 12)
+    value_x, target_x, baseline_x = (20, 20, 210) if narrow else (20, 250, 450)
+    parts = [
+        f'<rect x="{value_x - 5}" y="{rows[0] - 9}" width="10" height="10" rx="5" '
+        f'fill="{STATUS_COLOURS[Status.GREEN]}"/>',
+        f'<text x="{value_x + 10}" y="{rows[0]}" {FONT}>'
+        f"Value ({escape(metric.get_unit_display())}), coloured by status</text>",
+        f'<path d="M{target_x} {rows[1] - 4}h30" '
+        f'stroke="{TARGET_COLOUR}" stroke-width="3" stroke-dasharray="10,5"/>',
+        f'<text x="{target_x + 36}" y="{rows[1]}" {FONT}>Target of each quarter</text>',
+    ]
+    if baseline is not None:
+        parts += [
+            f'<path d="M{baseline_x} {rows[1] - 4}h30" stroke="{BASELINE_COLOUR}" '
+            'stroke-width="3" stroke-dasharray="3,5"/>',
+            f'<text x="{baseline_x + 36}" y="{rows[1]}" {FONT}>Baseline '
+            f"{escape(metric_format(metric.baseline_value, metric))}</text>",
+        ]
+    return "".join(parts)
+
+
+# The packets' name for the same drawing.
+metric_print_svg = metric_trend_svg
+
+
+def metric_sparkline_svg(metric: Metric, values, *, width: int = 120, height: int = 30) -> bytes:
+    """The last eight values as a small line with status-coloured dots."""
+    values = sorted(values, key=lambda v: v.period_start)[-8:]
+    ys = [_float(v.value) for v in values]
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}">'
+    ]
+    known = [y for y in ys if y is not None]
+    if known:
+        low, high = min(known), max(known)
+        span = (high - low) or 1.0
+        n = len(values)
+
+        def xy(i, y):
+            x = 4 + (width - 8) * (0.5 if n == 1 else i / (n - 1))
+            return x, 4 + (height - 8) * (1 - (y - low) / span) if high != low else height / 2
+
+        pts = [xy(i, y) for i, y in enumerate(ys) if y is not None]
+        if len(pts) > 1:
+            line = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            out.append(
+                f'<polyline points="{line}" fill="none" stroke="{LINE_COLOUR}" stroke-width="1.5"/>'
+            )
+        for (x, y), v in zip(pts, [v for v in values if v.value is not None], strict=True):
+            colour = STATUS_COLOURS.get(v.status, STATUS_COLOURS[""])
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
     out.append("</svg>")
     return "".join(out).encode()

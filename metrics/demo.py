@@ -3,14 +3,25 @@ commitments for every approved area of focus. Idempotent: values are computed,
 not random, so a second run finds everything in place and changes nothing."""
 
 import datetime
+from contextlib import contextmanager
 from decimal import Decimal
+
+from django.test.utils import override_settings
 
 from csoprogram.lib import fiscal
 from departments.models import DepartmentRole, User
 from plans.models import AreaOfFocus
 
 from . import services
-from .models import Commitment, Metric, PhillyStatMeeting, QuarterlyNarrative, Status
+from .models import (
+    Commitment,
+    CorrectionStatus,
+    Metric,
+    PhillyStatMeeting,
+    QuarterlyNarrative,
+    Status,
+    ValueCorrection,
+)
 from .phillystat import services as phillystat_services
 
 # name, definition, unit, direction, frequency, baseline, target, amber band, data source
@@ -115,7 +126,11 @@ def _cso(department):
 def _series(metric, k: int, periods: list) -> list[tuple[datetime.date, Decimal]]:
     """Values moving from the baseline toward (or short of) the target."""
     sign = 1 if metric.direction == "higher" else -1
-    final = metric.target_value - sign * FINAL_GAP[k % len(FINAL_GAP)] * metric.amber_band
+    # From the first version's target, so a target changed later (the demo
+    # changes one mid-year) leaves the series as it was: seeding stays idempotent.
+    first = metric.versions.order_by("number").first()
+    target = first.target_value if first and first.target_value is not None else metric.target_value
+    final = target - sign * FINAL_GAP[k % len(FINAL_GAP)] * metric.amber_band
     places = Decimal("0.01") if metric.unit == "score" else Decimal("0.1")
     n = len(periods)
     result = []
@@ -162,7 +177,31 @@ def _meeting_date(quarter: fiscal.Quarter) -> datetime.date:
     return day + datetime.timedelta(days=(2 - day.weekday()) % 7)
 
 
+@contextmanager
+def _quarters_open():
+    """The demo's past was entered while its quarters were open: seed it with
+    the reporting calendar's windows open (metrics.locks), then show the lock."""
+    with override_settings(METRIC_VALUES_GRACE_DAYS=100 * 365, NARRATIVE_GRACE_DAYS=100 * 365):
+        yield
+
+
 def seed(context: dict) -> None:
+    with _quarters_open():
+        by_department = _seed_history(context)
+    _seed_data_trust(by_department)
+
+
+def _missing_month_department(areas):
+    """The department whose PhillyStat meeting is a week ahead (reminders go
+    out): one of its monthly metrics misses the quarter's last month."""
+    ordered = sorted(
+        {a.department for a in areas if _analyst(a.department)},
+        key=lambda d: (d.slug != "fleet", d.name),
+    )
+    return ordered[2] if len(ordered) > 2 else None
+
+
+def _seed_history(context: dict) -> dict:
     today = fiscal.today()
     last = fiscal.last_completed_quarter()
     quarters = [last]
@@ -172,7 +211,10 @@ def seed(context: dict) -> None:
     ccso = context.get("ccso")
 
     by_department: dict = {}
-    for index, area in enumerate(_areas(context)):
+    areas = _areas(context)
+    partial = _missing_month_department(areas)
+    partial_metric = None
+    for index, area in enumerate(areas):
         analyst = _analyst(area.department)
         if analyst is None:
             continue
@@ -187,7 +229,12 @@ def seed(context: dict) -> None:
                 periods = [m.start for q in quarters for m in q.months()]
             else:
                 periods = [q.start for q in quarters]
-            for start_day, value in _series(metric, k, periods):
+            series = _series(metric, k, periods)
+            monthly_of_partial = area.department == partial and metric.frequency == fiscal.MONTHLY
+            if monthly_of_partial and partial_metric in (None, metric):
+                partial_metric = metric
+                series = series[:-1]  # the quarter's last month is missing
+            for start_day, value in series:
                 services.value_record(
                     user=analyst, metric=metric, period_start=start_day, value=value
                 )
@@ -198,13 +245,21 @@ def seed(context: dict) -> None:
     ):
         analyst, cso = _analyst(department), _cso(department)
         if d_index == 0 and metrics[0].version == 1:
-            # Show a versioned definition: counted differently from two quarters ago.
+            # Show a versioned definition whose target changed mid-year:
+            # counted from check-in and held to a tighter target from two
+            # quarters ago; the quarters before keep the old target.
+            m = metrics[0]
+            sign = 1 if m.direction == "higher" else -1
             services.metric_update(
                 user=analyst,
-                metric=metrics[0],
-                data={"definition": metrics[0].definition + " Counted from check-in, not arrival."},
+                metric=m,
+                data={
+                    "definition": m.definition + " Counted from check-in, not arrival.",
+                    "target_value": m.target_value + sign * m.amber_band,
+                },
                 effective_from=quarters[-2],
-                change_note="Check-in kiosks now timestamp every visit.",
+                change_note="Check-in kiosks now timestamp every visit; the target was "
+                "tightened with the department head mid-year.",
             )
         meetings = []
         for q_index, q in enumerate([*quarters, last.next()]):
@@ -245,7 +300,7 @@ def seed(context: dict) -> None:
                             f"{m.name} is behind: staffing gaps during {q.label}; "
                             "a recovery plan is in the commitments."
                         )
-                phillystat_services.narrative_save(
+                narrative = phillystat_services.narrative_save(
                     user=cso,
                     department=department,
                     quarter=q,
@@ -257,6 +312,14 @@ def seed(context: dict) -> None:
                     if q_index % 2
                     else "",
                     notes=report_notes,
+                )
+                # Written before the meeting, as a department that reports does.
+                QuarterlyNarrative.objects.filter(pk=narrative.pk).update(
+                    completed_at=datetime.datetime.combine(
+                        min(meeting.date, today) - datetime.timedelta(days=2),
+                        datetime.time(16),
+                        tzinfo=datetime.UTC,
+                    )
                 )
             past = meeting.date < today
             if past and not meeting.commitments.exists():
@@ -285,3 +348,41 @@ def seed(context: dict) -> None:
                 ),
                 closed_by=analyst,
             )
+    return by_department
+
+
+def _seed_data_trust(by_department: dict) -> None:
+    """What the reporting calendar shows, seeded with the windows closed: a
+    correction to a locked quarter waiting for the CCSO's approval (Fleet) and
+    an interim target set by hand on the trajectory."""
+    fleet = next((d for d in by_department if d.slug == "fleet"), None)
+    if fleet is None:
+        return
+    analyst = _analyst(fleet)
+    metrics = sorted(by_department[fleet], key=lambda m: m.frequency != fiscal.QUARTERLY)
+    if not metrics or analyst is None:
+        return
+    metric = metrics[-1]  # not the one whose definition changed
+    locked = fiscal.last_completed_quarter().previous()
+    period = locked.start if metric.frequency == fiscal.QUARTERLY else locked.months()[-1].start
+    if not ValueCorrection.objects.filter(metric=metric, status=CorrectionStatus.PENDING).exists():
+        current = metric.values.filter(period_start=period).first()
+        if current is not None:
+            services.value_record(
+                user=analyst,
+                metric=metric,
+                period_start=period,
+                value=current.value + metric.amber_band / 2,
+                reason="The vendor re-ran the work-order report: eleven requests closed "
+                "on the last day of the quarter were missing.",
+            )
+    if not metric.interim_targets:
+        nxt = fiscal.current_quarter().next()
+        services.metric_update(
+            user=analyst,
+            metric=metric,
+            data={"interim_targets": {nxt.code: metric.target_value}},
+            effective_from=fiscal.current_quarter(),
+            change_note=f"The new work-order system goes live in {nxt.label}: the target "
+            "is expected then, not only at the end of the plan.",
+        )

@@ -1,5 +1,7 @@
 """Forms of the metrics pages: validation and layout; the services decide."""
 
+from types import SimpleNamespace
+
 from django import forms
 
 from csoprogram.lib import fiscal
@@ -8,9 +10,12 @@ from departments.models import DepartmentRole, User
 from plans.models import AreaOfFocus
 from plans.selectors import areas_metrics_may_measure
 
+from .formatting import metric_format
+from .locks import period_locked
 from .models import VALUE_DIGITS, Metric, StarterMetric
 from .rules import period_refusal
 from .services import ANALYST_FIELDS
+from .trajectory import quarter_target, trajectory
 
 _helper = crispy_helper
 
@@ -67,6 +72,7 @@ class MetricForm(forms.ModelForm):
             "area_of_focus",
             "definition",
             "unit",
+            "decimals",
             "direction",
             "frequency",
             "rollup",
@@ -80,6 +86,7 @@ class MetricForm(forms.ModelForm):
         self.department = department
         self.fields["area_of_focus"].queryset = areas_metrics_may_measure(department)
         self.fields["area_of_focus"].label = "Area of focus"
+        self.fields["decimals"].required = False
         self.fields[
             "area_of_focus"
         ].help_text = "An area of focus of a customer service plan submitted for review."
@@ -95,7 +102,7 @@ class MetricForm(forms.ModelForm):
                     self.initial[name] = fiscal.period_code(day, self.instance.frequency)
         if editing:
             self.fields["effective_from"] = PeriodField(
-                label="A changed definition, unit, direction, target or band applies from",
+                label="A changed definition applies from",
                 quarters_only=True,
                 required=False,
                 initial=fiscal.current_quarter().label,
@@ -127,6 +134,8 @@ class MetricForm(forms.ModelForm):
         for name in ("baseline_period", "target_period"):
             if name in data:
                 data[name] = data[name].start if data[name] else None
+        if data.get("decimals") is None:
+            data.pop("decimals", None)  # the model's default
         if "amber_band" in data and data["amber_band"] is None:
             data["amber_band"] = 0
         return data
@@ -143,7 +152,9 @@ class ValueForm(forms.Form):
     reason = forms.CharField(
         label="Reason for a correction",
         required=False,
-        help_text="Needed when the period already has a different value.",
+        help_text="Needed when the period already has a different value, or when its "
+        "quarter is locked (the correction then waits for the Chief Customer Service "
+        "Officer's approval).",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -196,10 +207,12 @@ class GridForm(forms.Form):
             cells = []
             for start, label in periods:
                 name = f"v_{metric.pk}_{start:%Y%m}"
+                # A locked period is corrected on the value form, with approval.
+                locked = period_locked(start)
                 self.fields[name] = value_field(
                     label=f"{metric.name}, {label}",
                     required=False,
-                    disabled=start > today,
+                    disabled=start > today or locked,
                     widget=forms.NumberInput(
                         attrs={
                             "class": "form-control grid-value",
@@ -211,7 +224,15 @@ class GridForm(forms.Form):
                 current = existing.get((metric.pk, start))
                 if current is not None:
                     self.initial[name] = f"{current.normalize():f}"
-                cells.append({"name": name, "start": start, "label": label, "current": current})
+                cells.append(
+                    {
+                        "name": name,
+                        "start": start,
+                        "label": label,
+                        "current": current,
+                        "locked": locked,
+                    }
+                )
             self.rows.append({"metric": metric, "cells": cells})
 
     def bound_rows(self):
@@ -256,3 +277,74 @@ class LibraryCopyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area_of_focus"].queryset = areas_metrics_may_measure(department)
         self.helper = _helper()
+
+
+class TrajectoryForm(forms.Form):
+    """A metric's target for each quarter on its trajectory. An empty field
+    follows the straight line from baseline to target (shown as placeholder)."""
+
+    def __init__(self, *args, metric: Metric, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.metric = metric
+        self.points = trajectory(metric)
+        hand_set = metric.interim_targets or {}
+        for point in self.points:
+            name = self.field_name(point.quarter)
+            line = quarter_target(_without_hand_set(metric), point.quarter)
+            self.fields[name] = value_field(
+                label=f"Target for {point.quarter.label}",
+                required=False,
+                widget=forms.NumberInput(
+                    attrs={
+                        "step": "any",
+                        "inputmode": "decimal",
+                        "placeholder": "" if line is None else metric_format(line, metric),
+                    }
+                ),
+            )
+            if point.quarter.code in hand_set:
+                self.initial[name] = hand_set[point.quarter.code]
+        self.fields["effective_from"] = PeriodField(
+            label="The new trajectory applies from",
+            quarters_only=True,
+            required=False,
+            initial=fiscal.current_quarter().label,
+        )
+        self.fields["change_note"] = forms.CharField(
+            label="What changed and why", widget=forms.Textarea(attrs={"rows": 2})
+        )
+        self.helper = _helper()
+
+    @staticmethod
+    def field_name(quarter: fiscal.Quarter) -> str:
+        return f"target_{quarter.fiscal_year}_q{quarter.quarter}"
+
+    def interim_targets(self) -> dict[str, str]:
+        """Quarter code -> target, for the quarters set by hand (others interpolate).
+        Targets set before for quarters outside the form are kept."""
+        shown = {p.quarter.code for p in self.points}
+        targets = {
+            code: value
+            for code, value in (self.metric.interim_targets or {}).items()
+            if code not in shown
+        }
+        for point in self.points:
+            value = self.cleaned_data.get(self.field_name(point.quarter))
+            if value is not None:
+                targets[point.quarter.code] = value
+        return targets
+
+
+def _without_hand_set(metric: Metric):
+    """The metric as its straight line would be: no quarter set by hand."""
+    fields = ("baseline_value", "baseline_period", "target_value", "target_period")
+    return SimpleNamespace(**{f: getattr(metric, f) for f in fields}, interim_targets={})
+
+
+class CorrectionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label="Decision",
+        choices=[("approve", "Approve"), ("reject", "Do not approve")],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label="Note to the person who asked", required=False, max_length=2000)

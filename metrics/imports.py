@@ -20,7 +20,16 @@ from django.utils import timezone
 from csoprogram.lib import fiscal
 from departments import roles
 
-from .models import VALUE_DIGITS, Metric, MetricValue, MetricVersion, ValueCorrection
+from .formatting import metric_format
+from .locks import CORRECTION_WAITING, period_locked, value_lock_refusal
+from .models import (
+    VALUE_DIGITS,
+    CorrectionStatus,
+    Metric,
+    MetricValue,
+    MetricVersion,
+    ValueCorrection,
+)
 from .rules import period_refusal
 from .selectors import status_for, version_for
 from .services import areas_progress_refresh
@@ -42,10 +51,19 @@ class ImportRow:
     value: Decimal
     note: str
     existing: MetricValue | None = None
+    locked: bool = False  # the period is locked: the row waits for approval
 
     @property
     def is_correction(self) -> bool:
         return self.existing is not None and self.existing.value != self.value
+
+    @property
+    def unchanged(self) -> bool:
+        return self.existing is not None and self.existing.value == self.value
+
+    @property
+    def waits_for_approval(self) -> bool:
+        return self.locked and not self.unchanged
 
 
 @dataclass
@@ -59,11 +77,16 @@ class ImportResult:
 
     @property
     def new_count(self) -> int:
-        return sum(1 for r in self.rows if r.existing is None)
+        return sum(1 for r in self.rows if r.existing is None and not r.locked)
 
     @property
     def correction_count(self) -> int:
-        return sum(1 for r in self.rows if r.is_correction)
+        return sum(1 for r in self.rows if r.is_correction and not r.locked)
+
+    @property
+    def pending_count(self) -> int:
+        """Rows of locked periods: kept as corrections waiting for approval."""
+        return sum(1 for r in self.rows if r.waits_for_approval)
 
 
 def _parse_decimal(text: str) -> Decimal | None:
@@ -192,15 +215,35 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
                 metric_id__in={r.metric.pk for r in result.rows}, period_start__in=starts
             )
         }
+        waiting = set(
+            ValueCorrection.objects.filter(
+                metric_id__in={r.metric.pk for r in result.rows},
+                period_start__in=starts,
+                status=CorrectionStatus.PENDING,
+            ).values_list("metric_id", "period_start")
+        )
         for r in result.rows:
             r.existing = existing.get((r.metric.pk, r.period_start))
-            if r.is_correction and not r.note:
+            # The one lock rule (metrics.locks), as for the form, grid and API.
+            r.locked = period_locked(r.period_start)
+            if r.waits_for_approval:
+                if (r.metric.pk, r.period_start) in waiting:
+                    result.errors.append((r.line, CORRECTION_WAITING.text_of_one))
+                elif not r.note:
+                    refusal = value_lock_refusal(
+                        period_label=f"{r.metric.code} {r.period_label}",
+                        period_start=r.period_start,
+                    )
+                    result.errors.append(
+                        (r.line, f"{refusal.rule} Put the reason in the note column.")
+                    )
+            elif r.is_correction and not r.note:
                 result.errors.append(
                     (
                         r.line,
                         f"{r.metric.code} {r.period_label} already has the value "
-                        f"{r.existing.value:f}; put the reason for the correction "
-                        "in the note column.",
+                        f"{metric_format(r.existing.value, r.metric)}; "
+                        "put the reason for the correction in the note column.",
                     )
                 )
     result.errors.sort()
@@ -220,8 +263,24 @@ def values_import(*, user, data: bytes) -> ImportResult:
     now = timezone.now()
     new, changed, corrections = [], [], []
     for r in result.rows:
+        if r.locked:
+            if r.waits_for_approval:
+                corrections.append(
+                    ValueCorrection(
+                        metric=r.metric,
+                        period_start=r.period_start,
+                        metric_value=r.existing,
+                        old_value=r.existing.value if r.existing else None,
+                        new_value=r.value,
+                        reason=r.note,
+                        status=CorrectionStatus.PENDING,
+                        changed_by=user,
+                        changed_at=now,
+                    )
+                )
+            continue
         version = version_for(versions.get(r.metric.pk, []), r.period_start)
-        status = status_for(r.metric, version, r.value)
+        status = status_for(r.metric, version, r.value, period_start=r.period_start)
         if r.existing is None:
             new.append(
                 {
@@ -241,6 +300,8 @@ def values_import(*, user, data: bytes) -> ImportResult:
         if r.is_correction:
             corrections.append(
                 ValueCorrection(
+                    metric=r.metric,
+                    period_start=r.period_start,
                     metric_value=mv,
                     old_value=mv.value,
                     new_value=r.value,
@@ -263,8 +324,35 @@ def values_import(*, user, data: bytes) -> ImportResult:
             changed, ["value", "note", "status", "entered_by", "updated_at"], batch_size=500
         )
         ValueCorrection.objects.bulk_create(corrections, batch_size=2000)
+        _history_record(user=user, now=now, new=new, changed=changed)
+        if corrections and corrections[0].pk:
+            ValueCorrection.history.bulk_history_create(
+                corrections, default_user=user, default_change_reason=IMPORT_REASON
+            )
         areas_progress_refresh(area_ids={r.metric.area_of_focus_id for r in result.rows})
     return result
+
+
+IMPORT_REASON = "CSV import"
+
+
+def _history_record(*, user, now, new: list[dict], changed) -> None:
+    """The bulk writes bypass django-simple-history's signals: record the new
+    values (read back by metric and period, one query) and the changed ones."""
+    keys = {(v["metric_id"], v["period_start"]) for v in new}
+    inserted = [
+        mv
+        for mv in MetricValue.objects.filter(
+            metric_id__in={m for m, _ in keys}, period_start__in={p for _, p in keys}
+        )
+        if (mv.metric_id, mv.period_start) in keys
+    ]
+    MetricValue.history.bulk_history_create(
+        inserted, default_user=user, default_change_reason=IMPORT_REASON, default_date=now
+    )
+    MetricValue.history.bulk_history_create(
+        changed, update=True, default_user=user, default_change_reason=IMPORT_REASON
+    )
 
 
 def _insert_values(values: list[dict]) -> None:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -40,13 +41,18 @@ class Status(models.TextChoices):
 
 VALUE_DIGITS = {"max_digits": 14, "decimal_places": 4}
 
-# The fields whose change makes a new version of a metric's definition.
+# The fields whose change makes a new version of a metric's definition: the
+# whole definition, kept with who changed it, when and why.
 VERSIONED_FIELDS = (
+    "name",
     "definition",
     "unit",
     "direction",
+    "baseline_value",
+    "baseline_period",
     "target_value",
     "target_period",
+    "interim_targets",
     "amber_band",
 )
 
@@ -71,6 +77,12 @@ class Metric(models.Model):
     name = models.CharField(max_length=200)
     definition = models.TextField(help_text="How the metric is counted.")
     unit = models.CharField(max_length=10, choices=Unit.choices)
+    decimals = models.PositiveSmallIntegerField(
+        "Decimals shown",
+        default=1,
+        validators=[MaxValueValidator(4)],
+        help_text="How many decimals pages and packets show (0 to 4); values keep theirs.",
+    )
     direction = models.CharField(max_length=6, choices=Direction.choices)
     frequency = models.CharField(
         max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
@@ -82,6 +94,9 @@ class Metric(models.Model):
     baseline_period = models.DateField("Baseline period", null=True, blank=True)
     target_value = models.DecimalField("Target", null=True, blank=True, **VALUE_DIGITS)
     target_period = models.DateField("Target period (reached by)", null=True, blank=True)
+    # The trajectory's targets set by hand, by fiscal quarter code ("FY2027-Q1": "25.5");
+    # other quarters interpolate from baseline to target (metrics.trajectory).
+    interim_targets = models.JSONField("Interim targets", default=dict, blank=True)
     amber_band = models.DecimalField(
         "Amber band",
         default=0,
@@ -113,6 +128,7 @@ class Metric(models.Model):
             ),
             models.CheckConstraint(condition=Q(amber_band__gte=0), name="amber_band_not_negative"),
             models.CheckConstraint(condition=Q(version__gte=1), name="metric_version_positive"),
+            models.CheckConstraint(condition=Q(decimals__lte=4), name="metric_decimals_0_to_4"),
         ]
 
     def __str__(self):
@@ -143,11 +159,15 @@ class MetricVersion(models.Model):
     metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     effective_from = models.DateField()
+    name = models.CharField(max_length=200, blank=True)
     definition = models.TextField()
     unit = models.CharField(max_length=10, choices=Unit.choices)
     direction = models.CharField(max_length=6, choices=Direction.choices)
+    baseline_value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
+    baseline_period = models.DateField(null=True, blank=True)
     target_value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
     target_period = models.DateField(null=True, blank=True)
+    interim_targets = models.JSONField(default=dict, blank=True)
     amber_band = models.DecimalField(default=0, **VALUE_DIGITS)
     change_note = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -167,6 +187,14 @@ class MetricVersion(models.Model):
     @property
     def effective_label(self) -> str:
         return fiscal.quarter_of(self.effective_from).label
+
+    @property
+    def frequency(self) -> str:
+        return self.metric.frequency
+
+    @property
+    def decimals(self) -> int:
+        return self.metric.decimals
 
 
 class MetricValue(models.Model):
@@ -207,28 +235,75 @@ class MetricValue(models.Model):
         return fiscal.period_code(self.period_start, self.metric.frequency)
 
 
-class ValueCorrection(models.Model):
-    """A change to a value already recorded: the old value, who and why stay visible."""
+class CorrectionStatus(models.TextChoices):
+    APPLIED = "applied", "Corrected"  # within the grace window: applied at once
+    PENDING = "pending", "Waiting for approval"
+    APPROVED = "approved", "Approved"
+    REJECTED = "rejected", "Rejected"
 
+
+class ValueCorrection(models.Model):
+    """A change to a value already recorded, or to a locked period: the old
+    value, the new one, who asked and why stay visible. Within the grace window
+    it is applied at once; after, it waits for the CCSO's (or a designated
+    approver's) approval (metrics.corrections)."""
+
+    metric = models.ForeignKey(Metric, on_delete=models.CASCADE, related_name="corrections")
+    period_start = models.DateField()
     metric_value = models.ForeignKey(
-        MetricValue, on_delete=models.CASCADE, related_name="corrections"
+        MetricValue, on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
     )
-    old_value = models.DecimalField(**VALUE_DIGITS)
+    old_value = models.DecimalField(null=True, blank=True, **VALUE_DIGITS)
     new_value = models.DecimalField(**VALUE_DIGITS)
+    new_note = models.TextField(null=True, blank=True, help_text="None: the note stays.")
     reason = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=CorrectionStatus.choices, default=CorrectionStatus.APPLIED
+    )
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     changed_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
         constraints = [
             models.CheckConstraint(condition=~Q(reason=""), name="correction_needs_reason"),
+            # One correction waits for approval per metric and period at a time.
+            models.UniqueConstraint(
+                fields=["metric", "period_start"],
+                condition=Q(status="pending"),
+                name="one_pending_correction_per_period",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "changed_at"])]
+        permissions = [
+            ("approve_valuecorrection", "Can approve corrections to locked periods"),
         ]
 
     def __str__(self):
         return f"{self.old_value} → {self.new_value}"
+
+    @property
+    def period_label(self) -> str:
+        return fiscal.period_label(self.period_start, self.metric.frequency)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == CorrectionStatus.PENDING
+
+    @property
+    def department(self):
+        return self.metric.department
+
+    @property
+    def decide_url(self) -> str:
+        return reverse("metrics:value_correction_decide", kwargs={"pk": self.pk})
 
 
 class StarterMetric(models.Model):
@@ -253,12 +328,16 @@ class StarterMetric(models.Model):
 
 # PhillyStat meetings, narratives, commitments, reminders and review packets
 # live in metrics/phillystat; imported here so that Django finds them.
+from .history import register_history  # noqa: E402
 from .phillystat.models import (  # noqa: E402,F401
     Commitment,
     MetricNote,
+    NarrativeCorrection,
     PhillyStatMeeting,
     QuarterlyNarrative,
     ReminderDelivery,
     ReminderKind,
     ReviewPacket,
 )
+
+register_history()

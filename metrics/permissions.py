@@ -6,7 +6,9 @@ Who may do what:
 - propose a metric, copy from the library: the department's CSOs and analysts;
 - write the quarterly narrative: the department's CSOs;
 - schedule PhillyStat meetings: the department's analysts and the CCSO;
-- build review packets on demand: the department's analysts and the CCSO.
+- build review packets on demand: the department's analysts and the CCSO;
+- approve corrections of locked periods: the CCSO or a designated approver
+  (the permission metrics.approve_valuecorrection).
 
 Another department's records answer 404; people who may see but not act get 403.
 """
@@ -18,7 +20,7 @@ from departments import roles
 from departments.models import DepartmentRole
 from departments.permissions import can_view_department, department_for_user
 
-from .models import Metric
+from .models import Metric, NarrativeCorrection, ValueCorrection
 
 ENTER_VALUES = "enter_values"
 EDIT_METRIC = "edit_metric"
@@ -27,6 +29,7 @@ WRITE_NARRATIVE = "write_narrative"
 SCHEDULE_MEETING = "schedule_meeting"
 RECORD_COMMITMENT = "record_commitment"
 BUILD_PACKET = "build_packet"
+APPROVE_CORRECTION = "approve_correction"
 
 
 def can(user, action: str, department) -> bool:
@@ -39,6 +42,11 @@ def can(user, action: str, department) -> bool:
         )
     if action == WRITE_NARRATIVE:
         return roles.is_cso(user, department)
+    if action == APPROVE_CORRECTION:
+        # The CCSO, or someone she designates (the permission, given in the admin).
+        return roles.is_ccso(user) or (
+            user.is_authenticated and user.has_perm("metrics.approve_valuecorrection")
+        )
     if action in (SCHEDULE_MEETING, BUILD_PACKET):
         return roles.is_ccso(user) or (
             department is not None and roles.is_analyst(user, department)
@@ -81,3 +89,21 @@ def record_for_user(queryset, user, pk: int, *, action: str | None, not_found: s
 def metric_for_user(user, pk: int, *, action: str | None = None) -> Metric:
     metrics = Metric.objects.select_related("department", "area_of_focus__plan", "owner")
     return record_for_user(metrics, user, pk, action=action, not_found="No such metric.")
+
+
+def value_correction_for_user(user, pk: int) -> ValueCorrection:
+    """A correction to decide: 404 outside the user's departments, 403 for
+    anyone but the CCSO and designated approvers."""
+    corrections = ValueCorrection.objects.select_related("metric__department", "changed_by")
+    return record_for_user(
+        corrections, user, pk, action=APPROVE_CORRECTION, not_found="No such correction."
+    )
+
+
+def narrative_correction_for_user(user, pk: int) -> NarrativeCorrection:
+    corrections = NarrativeCorrection.objects.select_related(
+        "department", "narrative", "requested_by"
+    )
+    return record_for_user(
+        corrections, user, pk, action=APPROVE_CORRECTION, not_found="No such correction."
+    )

@@ -18,27 +18,47 @@ from plans.selectors import area_shown_to
 
 from .models import Metric, MetricValue, MetricVersion, ValueCorrection
 from .status import moved_toward_target_q, value_status
+from .trajectory import period_target, trajectory
 
 # -- Values complete for a quarter: the rule and its SQL twin -------------------------
 
 
+def quarter_periods_owed(frequency: str) -> int:
+    """How many values a metric owes for a fiscal quarter: a monthly metric
+    one per month (three), a quarterly metric one."""
+    return 3 if frequency == fiscal.MONTHLY else 1
+
+
 def quarter_values_complete(*, frequency: str, periods_with_value: int) -> bool:
     """Whether a metric has what it owes for a fiscal quarter: a quarterly
-    metric its one value; a monthly metric a value for a month of it."""
-    del frequency  # the same count for both frequencies, for now
-    return periods_with_value >= 1
+    metric its one value; a monthly metric a value for each of the three months."""
+    return periods_with_value >= quarter_periods_owed(frequency)
+
+
+def quarter_completeness_label(*, frequency: str, periods_with_value: int) -> str:
+    """ "2 of 3 months" for a monthly metric; "" for a quarterly one (one value or none)."""
+    if frequency != fiscal.MONTHLY:
+        return ""
+    return f"{min(periods_with_value, 3)} of 3 months"
 
 
 def metrics_complete_for(quarter: fiscal.Quarter) -> Q:
-    """SQL twin of quarter_values_complete, as a filter on Metric."""
-    in_quarter = MetricValue.objects.filter(
-        metric=OuterRef("pk"), period_start__gte=quarter.start, period_start__lte=quarter.end
+    """SQL twin of quarter_values_complete, as a filter on Metric: a quarterly
+    metric has a value in the quarter; a monthly one has each of its months."""
+
+    def has(**period):
+        return Exists(MetricValue.objects.filter(metric=OuterRef("pk"), **period))
+
+    in_quarter = has(period_start__gte=quarter.start, period_start__lte=quarter.end)
+    every_month = Q(*(has(period_start=m.start) for m in quarter.months()))
+    return (Q(frequency=fiscal.MONTHLY) & every_month) | (
+        ~Q(frequency=fiscal.MONTHLY) & Q(in_quarter)
     )
-    return Q(Exists(in_quarter))
 
 
 def quarter_value_counts(metric_ids, quarter: fiscal.Quarter) -> dict[int, int]:
-    """metric id -> how many of its periods in the quarter have a value (one query)."""
+    """metric id -> how many of its periods in the quarter have a value (one
+    query); quarter_values_complete() says whether that is enough."""
     return dict(
         MetricValue.objects.filter(
             metric_id__in=metric_ids, period_start__gte=quarter.start, period_start__lte=quarter.end
@@ -83,7 +103,7 @@ def metrics_visible_to(user, *, department=None) -> QuerySet[Metric]:
 
 
 def metric_versions(metric: Metric) -> list[MetricVersion]:
-    return list(metric.versions.select_related("created_by").order_by("number"))
+    return list(metric.versions.select_related("created_by", "metric").order_by("number"))
 
 
 def version_for(versions: list[MetricVersion], period_start: date) -> MetricVersion | None:
@@ -95,15 +115,27 @@ def version_for(versions: list[MetricVersion], period_start: date) -> MetricVers
     return chosen
 
 
-def status_for(metric: Metric, version: MetricVersion | None, value: Decimal) -> str:
-    """A value's status against the definition in force for its period."""
+def status_for(
+    metric: Metric, version: MetricVersion | None, value: Decimal, *, period_start: date
+) -> str:
+    """A value's status against the definition in force for its period: its
+    quarter's target on the trajectory (metrics.trajectory), that version's
+    direction and amber band."""
     source = version or metric
     return value_status(
         value=value,
-        target=source.target_value,
+        target=period_target(source, period_start),
         direction=source.direction,
         amber_band=source.amber_band,
     )
+
+
+def definition_changes(versions: list[MetricVersion], first_period: date | None) -> list:
+    """The versions that changed the definition after the metric's first
+    value ("Definition changed in FY2027 Q2"), oldest first."""
+    if first_period is None:
+        return []
+    return [v for v in versions if v.number > 1 and v.effective_from > first_period]
 
 
 @dataclass
@@ -118,7 +150,10 @@ def metric_value_rows(metric: Metric) -> list[ValueRow]:
     """The metric's values, oldest first, each with its definition version and corrections."""
     versions = {v.number: v for v in metric_versions(metric)}
     values = metric.values.select_related("entered_by").prefetch_related(
-        Prefetch("corrections", queryset=ValueCorrection.objects.select_related("changed_by"))
+        Prefetch(
+            "corrections",
+            queryset=ValueCorrection.objects.select_related("changed_by", "decided_by"),
+        )
     )
     rows = []
     for mv in values.order_by("period_start"):
@@ -128,6 +163,15 @@ def metric_value_rows(metric: Metric) -> list[ValueRow]:
             changed = f"Definition changed in {version.effective_label}"
         rows.append(ValueRow(mv, version, changed, list(mv.corrections.all())))
     return rows
+
+
+def metric_late_values_pending(metric: Metric) -> list[ValueCorrection]:
+    """Values asked for a locked period that had none, waiting for approval."""
+    return list(
+        metric.corrections.filter(status="pending", metric_value=None).select_related(
+            "changed_by", "metric"
+        )
+    )
 
 
 def metric_quarter_rollup(metric: Metric, rows: list[ValueRow]) -> list[dict]:
@@ -141,21 +185,63 @@ def metric_quarter_rollup(metric: Metric, rows: list[ValueRow]) -> list[dict]:
     )
     result = []
     for quarter, value in series:
-        in_force = [v for v in versions if v.effective_from <= quarter.start] or versions[:1]
+        version = version_for(versions, quarter.start) if versions else None
         months = sum(1 for r in rows if quarter.start <= r.value.period_start <= quarter.end)
         result.append(
             {
                 "quarter": quarter,
                 "value": value,
                 "months": months,
-                "status": status_for(metric, in_force[-1] if in_force else None, value),
+                "target": period_target(version or metric, quarter.start),
+                "status": status_for(metric, version, value, period_start=quarter.start),
             }
         )
     return result
 
 
-def metric_quarter_value(metric: Metric, values: list[MetricValue], quarter: fiscal.Quarter):
-    """(value, status) for a quarter, rolling monthly values up as the metric says."""
+def metric_quarter_rows(metric: Metric, rows: list[ValueRow]) -> list[dict]:
+    """The metric page's quarters, newest first: each quarter with a value or
+    on the trajectory, with its target (set by hand or interpolated, from the
+    version in force then), its value (rolled up for a monthly metric) and status."""
+    by_quarter = {q["quarter"]: q for q in metric_quarter_rollup(metric, rows)}
+    versions = metric_versions(metric)
+    for point in trajectory(metric):
+        if point.quarter not in by_quarter and point.target is not None:
+            version = version_for(versions, point.quarter.start)
+            by_quarter[point.quarter] = {
+                "quarter": point.quarter,
+                "value": None,
+                "months": 0,
+                "target": period_target(version or metric, point.quarter.start),
+                "status": "",
+            }
+    hand_set = set()
+    for q in by_quarter:
+        version = version_for(versions, q.start)
+        if q.code in ((version or metric).interim_targets or {}):
+            hand_set.add(q)
+    result = []
+    for q in sorted(by_quarter, reverse=True):
+        row = dict(by_quarter[q])
+        row["set_by_hand"] = q in hand_set
+        row["completeness"] = (
+            quarter_completeness_label(frequency=metric.frequency, periods_with_value=row["months"])
+            if row["value"] is not None
+            else ""
+        )
+        result.append(row)
+    return result
+
+
+def metric_quarter_value(
+    metric: Metric,
+    values: list[MetricValue],
+    quarter: fiscal.Quarter,
+    versions: list[MetricVersion] | None = None,
+):
+    """(value, status) for a quarter, rolling monthly values up as the metric
+    says; a roll-up's status against the quarter's target in the version then
+    in force (`versions`, ordered by number)."""
     items = [
         (v.period_start, v.value) for v in values if quarter.start <= v.period_start <= quarter.end
     ]
@@ -165,7 +251,8 @@ def metric_quarter_value(metric: Metric, values: list[MetricValue], quarter: fis
         value = items[0][1]
         return value, next(v.status for v in values if v.period_start == items[0][0])
     value = fiscal.roll_up(items, metric.rollup)
-    return value, status_for(metric, None, value)
+    version = version_for(versions, quarter.start) if versions else None
+    return value, status_for(metric, version, value, period_start=quarter.start)
 
 
 def department_metrics(department) -> list[Metric]:

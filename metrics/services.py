@@ -20,11 +20,15 @@ from django.utils.text import slugify
 
 from csoprogram.lib import fiscal
 from csoprogram.lib.rules import RuleError
+from csoprogram.lib.timeline import records_history_by_user
 from plans.areas import area_of_focus_progress_record
 from plans.selectors import areas_metrics_may_measure
 
+from .formatting import metric_format
+from .locks import CORRECTION_WAITING, period_locked, value_lock_refusal
 from .models import (
     VERSIONED_FIELDS,
+    CorrectionStatus,
     Metric,
     MetricValue,
     MetricVersion,
@@ -34,6 +38,7 @@ from .models import (
 from .permissions import ENTER_VALUES, PROPOSE_METRIC, can, require
 from .rules import period_refusal
 from .selectors import metrics_moved_toward_target, status_for, version_for
+from .trajectory import interim_targets_clean
 
 # What only the department's PhillyStat analyst sets on a metric.
 ANALYST_FIELDS = (
@@ -81,6 +86,7 @@ def _check_area(department, area) -> None:
         )
 
 
+@records_history_by_user
 def metric_create(*, user, department, data: dict) -> Metric:
     """A CSO or analyst proposes a metric; only an analyst's baseline, target
     and band are kept (the analyst sets those)."""
@@ -96,21 +102,46 @@ def metric_create(*, user, department, data: dict) -> Metric:
             "Choose another name.",
             field="name",
         )
+    if "interim_targets" in data:
+        data["interim_targets"] = interim_targets_clean(data["interim_targets"])
     with transaction.atomic():
         metric = Metric(department=department, proposed_by=user, **data)
         metric.code = data.get("code") or _unique_code(department, metric.name)
+        _default_target_period(metric)
         metric.full_clean()
         metric.save()
         MetricVersion.objects.create(
             metric=metric,
             number=1,
             effective_from=date(1900, 1, 1),
+            change_note="Defined",
             created_by=user,
             **{f: getattr(metric, f) for f in VERSIONED_FIELDS},
         )
     return metric
 
 
+def _default_target_period(metric: Metric) -> None:
+    """A target without a "reached by" period is reached by the end of the
+    plan's program year, so the trajectory runs over the plan's period."""
+    if (
+        metric.target_value is not None
+        and metric.target_period is None
+        and metric.area_of_focus_id
+        and metric.area_of_focus.plan_id
+    ):
+        year = metric.area_of_focus.plan.program_year
+        metric.target_period = fiscal.quarter(year, 4).start
+
+
+CHANGE_NOTE_NEEDED = RuleError(
+    "Every change to the definition is kept as a version, with who, when and why.",
+    "Say what changed and why.",
+    field="change_note",
+)
+
+
+@records_history_by_user
 def metric_update(
     *,
     user,
@@ -119,38 +150,48 @@ def metric_update(
     effective_from: fiscal.Quarter | None = None,
     change_note: str = "",
 ) -> Metric:
-    """The analyst changes a metric. A change to the definition, unit,
-    direction, target or band after values exist makes a new version that
-    applies from `effective_from` (this quarter by default); the old one is kept."""
+    """The analyst changes a metric. Any change to its definition (name,
+    unit, direction, baseline, target, trajectory, band) makes a new version
+    with who, when and why, in force from `effective_from` (this quarter by
+    default; from the start while the metric has no values); the old versions
+    keep deciding the status of their periods' values."""
     require(user, ENTER_VALUES, metric.department)
     if "area_of_focus" in data and data["area_of_focus"] != metric.area_of_focus:
         _check_area(metric.department, data["area_of_focus"])
+    data = dict(data)
+    if "interim_targets" in data:
+        data["interim_targets"] = interim_targets_clean(data["interim_targets"])
     old_area_id = metric.area_of_focus_id
-    changed = [f for f in VERSIONED_FIELDS if f in data and data[f] != getattr(metric, f)]
     for key, value in data.items():
         setattr(metric, key, value)
+    _default_target_period(metric)
+    latest = metric.versions.order_by("-number").first()
+    changed = [
+        f for f in VERSIONED_FIELDS if latest is None or getattr(latest, f) != getattr(metric, f)
+    ]
+    if changed and not (change_note or "").strip():
+        raise CHANGE_NOTE_NEEDED
     with transaction.atomic():
-        has_values = metric.values.exists()
-        if changed and has_values:
-            start = (effective_from or fiscal.current_quarter()).start
-            if metric.versions.filter(effective_from__gte=start, number__gt=1).exists():
+        if changed:
+            if metric.values.exists():
+                start = (effective_from or fiscal.current_quarter()).start
+            else:
+                start = latest.effective_from if latest else date(1900, 1, 1)
+            if latest is not None and latest.number > 1 and latest.effective_from > start:
                 raise RuleError(
-                    "A later version of the definition already starts in or after this quarter.",
-                    "Choose a later quarter.",
+                    "A later version of the definition already starts in "
+                    f"{latest.effective_label}.",
+                    "Choose that quarter or a later one.",
                     field="effective_from",
                 )
-            metric.version += 1
+            metric.version = (latest.number if latest else 0) + 1
             MetricVersion.objects.create(
                 metric=metric,
                 number=metric.version,
                 effective_from=start,
-                change_note=change_note,
+                change_note=change_note.strip(),
                 created_by=user,
                 **{f: getattr(metric, f) for f in VERSIONED_FIELDS},
-            )
-        elif changed:
-            metric.versions.filter(number=metric.version).update(
-                **{f: getattr(metric, f) for f in VERSIONED_FIELDS}
             )
         metric.full_clean(exclude=["code"])
         metric.save()
@@ -166,7 +207,7 @@ def metric_statuses_refresh(*, metric: Metric) -> int:
     values = list(metric.values.all())
     for mv in values:
         version = version_for(versions, mv.period_start)
-        mv.status = status_for(metric, version, mv.value)
+        mv.status = status_for(metric, version, mv.value, period_start=mv.period_start)
         mv.definition_version = version.number if version else metric.version
     MetricValue.objects.bulk_update(values, ["status", "definition_version"], batch_size=1000)
     return len(values)
@@ -209,6 +250,36 @@ def period_check(metric: Metric, period_start: date) -> None:
         raise RuleError(refusal.rule, refusal.remedy, field="period")
 
 
+def _correction_request(*, user, metric, existing, period_start, value, note, reason):
+    """A change to a locked period: kept as a correction waiting for approval
+    (metrics.corrections decides); the value stays as it is meanwhile."""
+    if not (reason or "").strip():
+        raise value_lock_refusal(
+            period_label=fiscal.period_label(period_start, metric.frequency),
+            period_start=period_start,
+        )
+    if ValueCorrection.objects.filter(
+        metric=metric, period_start=period_start, status=CorrectionStatus.PENDING
+    ).exists():
+        raise CORRECTION_WAITING
+    try:
+        with transaction.atomic():
+            correction = ValueCorrection.objects.create(
+                metric=metric,
+                period_start=period_start,
+                metric_value=existing,
+                old_value=existing.value if existing else None,
+                new_value=value,
+                new_note=note,
+                reason=reason.strip(),
+                status=CorrectionStatus.PENDING,
+                changed_by=user,
+            )
+    except IntegrityError:
+        raise CORRECTION_WAITING from None  # asked a moment ago by someone else
+    return correction
+
+
 def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricValue, bool]:
     version = version_for(list(metric.versions.order_by("number")), period_start)
     existing = (
@@ -216,6 +287,21 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
         .filter(metric=metric, period_start=period_start)
         .first()
     )
+    unchanged = existing is not None and existing.value == value
+    if unchanged and (note is None or note == existing.note):
+        return existing, False  # nothing changes: keep who entered it
+    if period_locked(period_start):
+        mv = existing or MetricValue(metric=metric, period_start=period_start, value=value)
+        mv.pending_correction = _correction_request(
+            user=user,
+            metric=metric,
+            existing=existing,
+            period_start=period_start,
+            value=value,
+            note=note,
+            reason=reason,
+        )
+        return mv, False
     if existing is None:
         try:
             with transaction.atomic():
@@ -224,7 +310,7 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
                     period_start=period_start,
                     value=value,
                     note=note or "",
-                    status=status_for(metric, version, value),
+                    status=status_for(metric, version, value, period_start=period_start),
                     definition_version=version.number if version else metric.version,
                     entered_by=user,
                 )
@@ -235,15 +321,18 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
                 metric=metric, period_start=period_start
             )
     if existing.value == value and (note is None or note == existing.note):
-        return existing, False  # nothing changes: keep who entered it
+        return existing, False
     if existing.value != value:
         if not (reason or "").strip():
             raise RuleError(
-                f"A value of {existing.value:f} is already recorded for this period.",
+                f"A value of {metric_format(existing.value, metric)} is already recorded "
+                "for this period.",
                 "Say why it changes.",
                 field="reason",
             )
         ValueCorrection.objects.create(
+            metric=metric,
+            period_start=period_start,
             metric_value=existing,
             old_value=existing.value,
             new_value=value,
@@ -253,12 +342,13 @@ def _record(*, user, metric, period_start, value, note, reason) -> tuple[MetricV
     existing.value = value
     if note is not None:
         existing.note = note
-    existing.status = status_for(metric, version, value)
+    existing.status = status_for(metric, version, value, period_start=period_start)
     existing.entered_by = user
     existing.save(update_fields=["value", "note", "status", "entered_by", "updated_at"])
     return existing, False
 
 
+@records_history_by_user
 def value_record(
     *,
     user,
@@ -270,7 +360,11 @@ def value_record(
 ) -> tuple[MetricValue, bool]:
     """Record the metric's value for a period. A value already there is
     updated, not duplicated; changing it needs a reason, and the old value and
-    who changed it are kept. Returns (value, created)."""
+    who changed it are kept. Returns (value, created).
+
+    A locked period (metrics.locks) is not changed: with a reason the change
+    waits for approval as a correction (value.pending_correction, the value
+    unchanged and maybe unsaved), without one it is refused (a conflict)."""
     require(user, ENTER_VALUES, metric.department)
     period_check(metric, period_start)
     with transaction.atomic():
@@ -286,6 +380,7 @@ def value_record(
     return result
 
 
+@records_history_by_user
 def values_save_grid(*, user, department, entries: list[tuple[Metric, date, Decimal]], reason=""):
     """Save a quarter's grid at once: all or nothing. Returns the number saved."""
     require(user, ENTER_VALUES, department)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import correction_views, views
 from .phillystat import packet_views
 from .phillystat import views as phillystat
 
@@ -9,6 +9,17 @@ urlpatterns = [
     path("", views.metric_list, name="metric_list"),
     path("library/", views.library, name="library"),
     path("values/import/", views.value_import, name="value_import"),
+    path("corrections/", correction_views.correction_list, name="corrections"),
+    path(
+        "corrections/<int:pk>/decide/",
+        correction_views.value_correction_decide,
+        name="value_correction_decide",
+    ),
+    path(
+        "narrative-corrections/<int:pk>/decide/",
+        correction_views.narrative_correction_decide,
+        name="narrative_correction_decide",
+    ),
     path("departments/<slug:slug>/new/", views.metric_create, name="metric_create"),
     path("departments/<slug:slug>/library/", views.library_copy, name="library_copy"),
     path("departments/<slug:slug>/values/", views.value_grid, name="value_grid"),
@@ -19,6 +30,7 @@ urlpatterns = [
     ),
     path("<int:pk>/", views.metric_detail, name="metric_detail"),
     path("<int:pk>/edit/", views.metric_edit, name="metric_edit"),
+    path("<int:pk>/trajectory/", views.metric_trajectory, name="metric_trajectory"),
     path("<int:pk>/chart.svg", views.metric_chart, name="metric_chart"),
     path("<int:pk>/sparkline.svg", views.metric_sparkline, name="metric_sparkline"),
     path("<int:pk>/values/new/", views.value_create, name="value_create"),

@@ -17,8 +17,15 @@ from csoprogram.lib.forms import form_add_error
 from departments import roles
 from departments.selectors import departments_visible_to
 
-from . import charts, imports, selectors, services
-from .forms import GridForm, ImportForm, LibraryCopyForm, MetricForm, ValueForm
+from . import charts, imports, locks, selectors, services
+from .forms import (
+    GridForm,
+    ImportForm,
+    LibraryCopyForm,
+    MetricForm,
+    TrajectoryForm,
+    ValueForm,
+)
 from .models import MetricValue, StarterMetric
 from .permissions import (
     EDIT_METRIC,
@@ -28,6 +35,7 @@ from .permissions import (
     department_for,
     metric_for_user,
 )
+from .timelines import metric_timeline
 
 IMPORT_SESSION_KEY = "metrics_import_csv"
 _form_errors = form_add_error
@@ -64,16 +72,34 @@ def metric_detail(request, metric, pk):
         "metric": metric,
         "rows": rows,
         "latest": rows[-1].value if rows else None,
-        "quarters": (
-            selectors.metric_quarter_rollup(metric, rows)
-            if metric.frequency == fiscal.MONTHLY
-            else []
-        ),
+        "quarters": selectors.metric_quarter_rows(metric, rows),
         "versions": selectors.metric_versions(metric),
+        "late_pending": selectors.metric_late_values_pending(metric),
+        "timeline": metric_timeline(metric),
         "can_enter": can(request.user, ENTER_VALUES, metric.department),
         "can_edit": can(request.user, EDIT_METRIC, metric.department),
     }
     return render(request, "metrics/metric_detail.html", context)
+
+
+def metric_trajectory(request, pk):
+    metric = metric_for_user(request.user, pk, action=EDIT_METRIC)
+    form = TrajectoryForm(request.POST or None, metric=metric)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.metric_update(
+                user=request.user,
+                metric=metric,
+                data={"interim_targets": form.interim_targets()},
+                effective_from=form.cleaned_data.get("effective_from"),
+                change_note=form.cleaned_data["change_note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Trajectory saved as a new version of the definition.")
+            return redirect(metric)
+    return render(request, "metrics/trajectory_form.html", {"form": form, "metric": metric})
 
 
 def _svg(content: bytes) -> HttpResponse:
@@ -88,7 +114,11 @@ def _svg(content: bytes) -> HttpResponse:
 def metric_chart(request, metric, pk):
     # A phone gets a narrower drawing, so its labels stay readable.
     size = {"width": 420, "height": 340} if request.GET.get("size") == "small" else {}
-    return _svg(charts.metric_trend_svg(metric, list(metric.values.all()), **size))
+    return _svg(
+        charts.metric_trend_svg(
+            metric, list(metric.values.all()), versions=selectors.metric_versions(metric), **size
+        )
+    )
 
 
 @read_only(lambda request, pk: metric_for_user(request.user, pk))
@@ -194,7 +224,7 @@ def value_create(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            _, created = services.value_record(
+            recorded, created = services.value_record(
                 user=request.user,
                 metric=metric,
                 period_start=data["period"].start,
@@ -205,10 +235,17 @@ def value_create(request, pk):
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(
-                request,
-                f"Value for {data['period'].label} {'saved' if created else 'updated'}.",
-            )
+            if getattr(recorded, "pending_correction", None):
+                messages.info(
+                    request,
+                    f"{data['period'].label} is locked: your correction waits for the "
+                    "Chief Customer Service Officer's approval.",
+                )
+            else:
+                messages.success(
+                    request,
+                    f"Value for {data['period'].label} {'saved' if created else 'updated'}.",
+                )
             return redirect(metric)
     return render(request, "metrics/value_form.html", {"form": form, "metric": metric})
 
@@ -262,6 +299,11 @@ def value_grid(request, slug):
             "quarters": _quarter_choices(),
             "form": form,
             "rows": list(form.bound_rows()),
+            "calendar": {
+                "due_on": locks.quarter_due_on(quarter),
+                "locks_after": locks.quarter_locks_after(quarter),
+                "locked": locks.period_locked(quarter.start),
+            },
         },
     )
 
@@ -280,8 +322,15 @@ def value_import(request):
         if result.ok:
             messages.success(
                 request,
-                f"Imported {len(result.rows):,} values ({result.new_count:,} new, "
-                f"{len(result.rows) - result.new_count:,} updated).",
+                f"Imported {len(result.rows) - result.pending_count:,} values "
+                f"({result.new_count:,} new, "
+                f"{len(result.rows) - result.new_count - result.pending_count:,} updated)"
+                + (
+                    f"; {result.pending_count:,} corrections to locked quarters wait for the "
+                    "Chief Customer Service Officer's approval."
+                    if result.pending_count
+                    else "."
+                ),
             )
             return redirect("metrics:value_import")
     elif request.method == "POST":

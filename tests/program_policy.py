@@ -98,6 +98,8 @@ def _action_item_data(objects):
 RULES = [
     program_page("csoprogram:program_review"),
     program_page("csoprogram:program_review_csv"),
+    program_page("csoprogram:audit", allowed=("ccso",)),
+    program_page("csoprogram:audit_csv", allowed=("ccso",)),
     program_page("csoprogram:program_update"),
     same_for_all("csoprogram:outcomes_dashboard"),
     same_for_all("csoprogram:outcomes_presentation"),

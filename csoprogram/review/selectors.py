@@ -279,7 +279,10 @@ REVIEW_SORTS = {
     "plan_days": lambda r: -(r.plan_days_in_status or -1),
     "red": lambda r: (-r.red, r.department.name.lower()),
     "overdue": lambda r: (-r.overdue_commitments, r.department.name.lower()),
-    "freshness": lambda r: (r.freshness.score if r.freshness else 0, r.department.name.lower()),
+    "freshness": lambda r: (
+        r.freshness.score if r.freshness and r.freshness.score is not None else -1,
+        r.department.name.lower(),
+    ),
     "flags": lambda r: (-len(r.flags), r.department.name.lower()),
     "impediments": lambda r: (-r.open_impediments, r.department.name.lower()),
 }
@@ -358,6 +361,8 @@ def review_csv_rows(rows: list[ReviewRow]):
             r.open_commitments,
             r.overdue_commitments,
             r.open_impediments,
-            r.freshness.score if r.freshness else "",
+            (r.freshness.label if r.freshness.score is None else r.freshness.score)
+            if r.freshness
+            else "",
             "; ".join(r.flags),
         ]

@@ -1,14 +1,17 @@
 """Serializers of the JSON API. Rules stay in the services: a refused rule
 (RuleError) comes back as a 400 naming the field (see errors.py)."""
 
+from django.core.exceptions import ObjectDoesNotExist
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 
 from csoprogram.lib import fiscal
 from plans.models import AreaOfFocus, CustomerServicePlan
 from plans.selectors import area_shown_to
 
 from .. import services
-from ..models import VALUE_DIGITS, Metric, MetricValue
+from ..models import VALUE_DIGITS, Metric, MetricValue, ValueCorrection
 from ..rules import period_refusal
 
 
@@ -55,6 +58,7 @@ class MetricSerializer(serializers.ModelSerializer):
             "name",
             "definition",
             "unit",
+            "decimals",
             "direction",
             "frequency",
             "rollup",
@@ -85,7 +89,13 @@ class MetricSerializer(serializers.ModelSerializer):
         return fiscal.period_code(obj.target_period, obj.frequency) if obj.target_period else None
 
 
-PERIOD_PATTERN = r"^\s*(?:[Ff][Yy]\s*)?\d{4}\s*[-/ ]?\s*[Qq][1-4]\s*$|^\s*\d{4}-\d{1,2}\s*$"
+# The years fiscal.parse_period takes (1901 to 2199), so the schema admits
+# exactly what the API accepts: no "0000Q1", no month 13.
+_YEAR = r"(?:19(?:0[1-9]|[1-9][0-9])|2[01][0-9]{2})"
+PERIOD_PATTERN = (
+    rf"^\s*(?:[Ff][Yy]\s*)?{_YEAR}\s*[-/ ]?\s*[Qq][1-4]\s*$"
+    rf"|^\s*{_YEAR}-(?:0?[1-9]|1[0-2])\s*$"
+)
 
 
 class PeriodSerializerField(serializers.RegexField):
@@ -106,6 +116,33 @@ class PeriodSerializerField(serializers.RegexField):
         return value
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        # At least one digit, at most 10 before and 4 after the point.
+        "pattern": r"^-?(?:\d{1,10}(?:\.\d{0,4})?|\.\d{1,4})$",
+        "example": "18.5",
+    }
+)
+class ValueField(serializers.DecimalField):
+    """A metric value as text ("18.5"); a JSON number is read too."""
+
+
+class VisibleMetricField(serializers.PrimaryKeyRelatedField):
+    """The metric of a value: one the user does not see answers 404, like its page."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            return self.get_queryset().get(pk=int(data))
+        except (TypeError, ValueError, OverflowError):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        except ObjectDoesNotExist:
+            raise NotFound({"metric": "No such metric."}) from None
+
+
 class MetricValueSerializer(serializers.ModelSerializer):
     """Write a value: metric, period, value, note; `reason` is needed when it
     changes a value already recorded. Posting a period that has a value updates it."""
@@ -113,7 +150,8 @@ class MetricValueSerializer(serializers.ModelSerializer):
     period = PeriodSerializerField(
         source="period_code",
         max_length=20,
-        help_text="FY2027-Q1 for a quarter, 2026-07 for a month.",
+        help_text="FY2027-Q1 for a quarter, 2026-07 for a month. A value's period cannot "
+        "change: on update give its own period or leave it out.",
     )
     reason = serializers.CharField(
         write_only=True,
@@ -122,7 +160,8 @@ class MetricValueSerializer(serializers.ModelSerializer):
         max_length=2000,
         help_text="Why a recorded value changes (needed for a correction).",
     )
-    value = serializers.DecimalField(**VALUE_DIGITS)
+    metric = VisibleMetricField(queryset=Metric.objects.none())
+    value = ValueField(**VALUE_DIGITS)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     status = serializers.CharField(read_only=True)
 
@@ -148,7 +187,34 @@ class MetricValueSerializer(serializers.ModelSerializer):
         if metrics is not None:
             self.fields["metric"].queryset = metrics
 
+    def to_internal_value(self, data):
+        # A body with fields this API does not have, or a PATCH with none of
+        # its own, is refused rather than answered 200 having done nothing.
+        if hasattr(data, "keys"):
+            writable = {name for name, f in self.fields.items() if not f.read_only}
+            unknown = sorted(set(data.keys()) - writable)
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["No such field, or one that cannot be written."] for name in unknown}
+                )
+            if self.partial and not set(data.keys()) & writable:
+                raise serializers.ValidationError(
+                    {"non_field_errors": ["Nothing to change: send value or note."]}
+                )
+        elif data is not None:
+            raise serializers.ValidationError(
+                {"non_field_errors": ["The body is a JSON object of the value's fields."]}
+            )
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
+        if self.instance is not None:
+            metric = attrs.get("metric")
+            if metric is not None and metric.pk != self.instance.metric_id:
+                raise serializers.ValidationError({"metric": "A value's metric cannot change."})
+            period = attrs.get("period_code")
+            if period is not None and period.start != self.instance.period_start:
+                raise serializers.ValidationError({"period": "A value's period cannot change."})
         metric = attrs.get("metric") or getattr(self.instance, "metric", None)
         period = attrs.get("period_code")
         if period is not None and metric is not None:
@@ -180,3 +246,17 @@ class MetricValueSerializer(serializers.ModelSerializer):
         if period is not None and period.start != instance.period_start:
             raise serializers.ValidationError({"period": "A value's period cannot change."})
         return self._record(instance.metric, instance.period_start, data)
+
+
+class ValueCorrectionSerializer(serializers.ModelSerializer):
+    """A correction of a locked period, waiting for the CCSO's approval."""
+
+    period = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ValueCorrection
+        fields = ["id", "metric", "period", "old_value", "new_value", "reason", "status"]
+        read_only_fields = fields
+
+    def get_period(self, obj) -> str:
+        return fiscal.period_code(obj.period_start, obj.metric.frequency)

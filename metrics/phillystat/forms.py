@@ -81,8 +81,15 @@ class NarrativeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, lines, **kwargs):
+    def __init__(self, *args, lines, locked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if locked:
+            self.fields["reason"] = forms.CharField(
+                label="Reason for the correction",
+                help_text="The PhillyStat meeting has been held: the change is applied once "
+                "the Chief Customer Service Officer approves it.",
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
         self.note_fields = []
         for line in lines:
             metric = line["metric"]

@@ -80,6 +80,9 @@ class QuarterlyNarrative(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # When the narrative was first complete (its text and a note on every red
+    # value): corrections after the meeting do not move it.
+    completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -91,6 +94,52 @@ class QuarterlyNarrative(models.Model):
 
     def __str__(self):
         return f"Quarterly narrative, {self.department}, FY{self.fiscal_year} Q{self.quarter}"
+
+
+class NarrativeCorrection(models.Model):
+    """A change to a quarterly narrative after its PhillyStat meeting: kept
+    with who asked and why, and applied once the CCSO (or a designated
+    approver) approves it."""
+
+    narrative = models.ForeignKey(
+        QuarterlyNarrative, on_delete=models.CASCADE, related_name="corrections"
+    )
+    # Denormalised: the approval list and the audit filter by department.
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    what_changed = models.TextField("What changed this quarter", blank=True)
+    impediments = models.TextField("Impediments", blank=True)
+    notes = models.JSONField(default=dict, help_text="Metric id -> note.")
+    reason = models.TextField()
+    status = models.CharField(max_length=10, default="pending")  # metrics.models.CorrectionStatus
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""), name="narrative_correction_needs_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["narrative"],
+                condition=Q(status="pending"),
+                name="one_pending_correction_per_narrative",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Correction of {self.narrative}"
+
+    @property
+    def decide_url(self) -> str:
+        return reverse("metrics:narrative_correction_decide", kwargs={"pk": self.pk})
 
 
 class MetricNote(models.Model):

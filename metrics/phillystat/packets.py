@@ -33,7 +33,7 @@ from plans.permissions import plan_shown_program_wide
 from plans.selectors import areas_with_evidence, plans_shown_program_wide
 
 from ..charts import metric_trend_svg
-from ..models import Metric, MetricValue
+from ..models import Metric, MetricValue, MetricVersion
 from .models import PhillyStatMeeting, ReviewPacket
 from .selectors import open_commitments, quarter_report
 
@@ -97,7 +97,11 @@ def department_packet_context(
     metrics = list(
         Metric.objects.filter(department=department, active=True)
         .select_related("area_of_focus__plan")
-        .prefetch_related(Prefetch("values", queryset=MetricValue.objects.order_by("period_start")))
+        .prefetch_related(
+            Prefetch("values", queryset=MetricValue.objects.order_by("period_start")),
+            # Each period's target and "definition changed" (charts, packet.html).
+            Prefetch("versions", queryset=MetricVersion.objects.order_by("number")),
+        )
     )
     for m in metrics:
         if m.area_of_focus_id and not plan_shown_program_wide(m.area_of_focus.plan):

@@ -63,7 +63,7 @@ def meeting_missing(meeting: PhillyStatMeeting) -> dict[str, list[MissingItem]]:
         cso.append(MissingItem(f"Explanation of the red value of “{metric.name}”", narrative_url))
     analyst = [
         MissingItem(
-            f"{quarter.label} value of “{metric.name}”",
+            report.missing_text(metric),
             reverse("metrics:metric_detail", kwargs={"pk": metric.pk}),
         )
         for metric in report.missing_values

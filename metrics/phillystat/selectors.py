@@ -9,7 +9,7 @@ reminder, packet and score asks them.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import (
@@ -27,8 +27,15 @@ from django.db.models import (
 from csoprogram.lib import fiscal
 from departments.selectors import departments_visible_to
 
-from ..models import Metric, MetricNote, MetricValue, Status
-from ..selectors import metric_quarter_value, metrics_complete_for, quarter_values_complete
+from ..models import Metric, MetricNote, MetricValue, MetricVersion, Status
+from ..selectors import (
+    metric_quarter_value,
+    metrics_complete_for,
+    quarter_completeness_label,
+    quarter_values_complete,
+    version_for,
+)
+from ..trajectory import period_target
 from .models import Commitment, PhillyStatMeeting, QuarterlyNarrative
 
 # -- The narrative is complete: the rule and its SQL twin -------------------------------
@@ -162,6 +169,18 @@ class QuarterReport:
     notes: dict[int, str]
     missing_values: list[Metric]
     red_without_note: list[Metric]
+    # metric id -> what a monthly metric still owes: "1 of 3 months; Aug 2026 and Sep 2026 missing"
+    partial: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def missing_details(self) -> list[tuple[Metric, str]]:
+        return [(m, self.partial.get(m.pk, "")) for m in self.missing_values]
+
+    def missing_text(self, metric: Metric) -> str:
+        """What the metric still owes for the quarter, in words (reminders, pages)."""
+        if metric.pk in self.partial:
+            return f"{self.quarter.label} values of “{metric.name}”: {self.partial[metric.pk]}"
+        return f"{self.quarter.label} value of “{metric.name}”"
 
     @property
     def narrative_written(self) -> bool:
@@ -185,7 +204,8 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
                     period_start__gte=quarter.start, period_start__lte=quarter.end
                 ),
                 to_attr="quarter_values",
-            )
+            ),
+            Prefetch("versions", queryset=MetricVersion.objects.order_by("number")),
         )
     )
     narrative = (
@@ -196,14 +216,20 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
         .first()
     )
     notes = {n.metric_id: n.note for n in narrative.metric_notes.all()} if narrative else {}
-    lines, missing, red_missing = [], [], []
+    lines, missing, red_missing, partial = [], [], [], {}
     for m in metrics:
-        value, status = metric_quarter_value(m, m.quarter_values, quarter)
+        versions = list(m.versions.all())
+        value, status = metric_quarter_value(m, m.quarter_values, quarter, versions)
+        in_force = version_for(versions, quarter.start) if versions else None
         any_red = any(v.status == Status.RED for v in m.quarter_values)
-        if not quarter_values_complete(
-            frequency=m.frequency, periods_with_value=len(m.quarter_values)
-        ):
+        held = len(m.quarter_values)
+        completeness = quarter_completeness_label(frequency=m.frequency, periods_with_value=held)
+        if not quarter_values_complete(frequency=m.frequency, periods_with_value=held):
             missing.append(m)
+            if completeness:
+                have = {v.period_start for v in m.quarter_values}
+                gaps = [mo.label for mo in quarter.months() if mo.start not in have]
+                partial[m.pk] = f"{completeness}; {' and '.join(gaps)} missing"
         if any_red and not notes.get(m.pk):
             red_missing.append(m)
         lines.append(
@@ -213,9 +239,11 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
                 "status": status,
                 "any_red": any_red,
                 "note": notes.get(m.pk, ""),
+                "completeness": completeness,
+                "target": period_target(in_force or m, quarter.start),
             }
         )
-    return QuarterReport(quarter, lines, narrative, notes, missing, red_missing)
+    return QuarterReport(quarter, lines, narrative, notes, missing, red_missing, partial)
 
 
 # -- Commitments -------------------------------------------------------------------------

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from csoprogram.lib import fiscal
 from csoprogram.lib.rules import RuleError, rule_errors_raise
+from csoprogram.lib.timeline import records_history_by_user
 from departments import roles
 
+from ..locks import CORRECTION_WAITING, NARRATIVE_LOCKED, narrative_locked
 from ..models import Metric, MetricNote, Status
 from ..permissions import RECORD_COMMITMENT, SCHEDULE_MEETING, WRITE_NARRATIVE, require
-from .models import Commitment, PhillyStatMeeting, QuarterlyNarrative
+from .models import (
+    Commitment,
+    NarrativeCorrection,
+    PhillyStatMeeting,
+    QuarterlyNarrative,
+)
 
 ANALYST_REFUSED = RuleError(
     "The meeting's PhillyStat analyst is one of the department's analysts.",
@@ -23,6 +30,7 @@ ANALYST_REFUSED = RuleError(
 )
 
 
+@records_history_by_user
 def meeting_schedule(
     *, user, department, fiscal_year: int, quarter: int, date, analyst=None, attendees=""
 ) -> PhillyStatMeeting:
@@ -77,6 +85,7 @@ def meetings_schedule_year(
     return created
 
 
+@records_history_by_user
 def meeting_update(*, user, meeting: PhillyStatMeeting, date, attendees: str, analyst=None):
     require(user, SCHEDULE_MEETING, meeting.department)
     if analyst is not None and not roles.is_analyst(analyst, meeting.department):
@@ -86,6 +95,7 @@ def meeting_update(*, user, meeting: PhillyStatMeeting, date, attendees: str, an
     return meeting
 
 
+@records_history_by_user
 def narrative_save(
     *,
     user,
@@ -94,16 +104,48 @@ def narrative_save(
     what_changed: str,
     impediments: str,
     notes: dict[int, str],
-) -> QuarterlyNarrative:
+    reason: str = "",
+) -> QuarterlyNarrative | NarrativeCorrection:
     """The CSO writes the quarter's narrative with a note per metric. A metric
     that was off target (red) in the quarter needs its note: the narrative is
-    refused without it (narrative_complete asks the same)."""
+    refused without it (narrative_complete asks the same).
+
+    Once the quarter's PhillyStat meeting is held the narrative is locked
+    (metrics.locks): a change needs a reason and waits for approval as a
+    NarrativeCorrection (returned instead of the narrative)."""
     require(user, WRITE_NARRATIVE, department)
     what_changed = (what_changed or "").strip()
+    impediments = (impediments or "").strip()
     notes = {pk: (text or "").strip() for pk, text in notes.items()}
-    metrics = {
-        m.pk: m for m in Metric.objects.filter(department=department).only("pk", "name", "active")
-    }
+    _red_notes_check(department, quarter, notes)
+    meeting_date = (
+        PhillyStatMeeting.objects.filter(
+            department=department, fiscal_year=quarter.fiscal_year, quarter=quarter.quarter
+        )
+        .values_list("date", flat=True)
+        .first()
+    )
+    if narrative_locked(meeting_date):
+        return _narrative_correction_request(
+            user=user,
+            department=department,
+            quarter=quarter,
+            what_changed=what_changed,
+            impediments=impediments,
+            notes=notes,
+            reason=reason,
+        )
+    return _narrative_write(
+        user=user,
+        department=department,
+        quarter=quarter,
+        what_changed=what_changed,
+        impediments=impediments,
+        notes=notes,
+    )
+
+
+def _red_notes_check(department, quarter: fiscal.Quarter, notes: dict[int, str]) -> None:
     red = (
         Metric.objects.filter(
             department=department,
@@ -126,6 +168,12 @@ def narrative_save(
             if not notes.get(m.pk)
         ]
     )
+
+
+def _narrative_write(
+    *, user, department, quarter, what_changed, impediments, notes
+) -> QuarterlyNarrative:
+    metrics = set(Metric.objects.filter(department=department).values_list("pk", flat=True))
     with transaction.atomic():
         narrative, _ = QuarterlyNarrative.objects.update_or_create(
             department=department,
@@ -133,7 +181,7 @@ def narrative_save(
             quarter=quarter.quarter,
             defaults={
                 "what_changed": what_changed,
-                "impediments": (impediments or "").strip(),
+                "impediments": impediments,
                 "written_by": user,
             },
         )
@@ -146,9 +194,55 @@ def narrative_save(
                 )
             else:
                 MetricNote.objects.filter(narrative=narrative, metric_id=metric_id).delete()
+        if what_changed:
+            # The red notes were checked above: complete now. Kept once, so a
+            # correction after the meeting does not make it look late.
+            QuarterlyNarrative.objects.filter(pk=narrative.pk, completed_at=None).update(
+                completed_at=timezone.now()
+            )
     return narrative
 
 
+def _narrative_correction_request(
+    *, user, department, quarter, what_changed, impediments, notes, reason
+) -> NarrativeCorrection:
+    if not (reason or "").strip():
+        raise NARRATIVE_LOCKED
+    narrative, _ = QuarterlyNarrative.objects.get_or_create(
+        department=department,
+        fiscal_year=quarter.fiscal_year,
+        quarter=quarter.quarter,
+        defaults={"written_by": user},
+    )
+    try:
+        with transaction.atomic():
+            return NarrativeCorrection.objects.create(
+                narrative=narrative,
+                department=department,
+                what_changed=what_changed,
+                impediments=impediments,
+                notes={str(k): v for k, v in notes.items()},
+                reason=reason.strip(),
+                requested_by=user,
+            )
+    except IntegrityError:
+        raise CORRECTION_WAITING from None
+
+
+def narrative_correction_apply(*, correction: NarrativeCorrection) -> QuarterlyNarrative:
+    """Write an approved correction (metrics.corrections decides)."""
+    narrative = correction.narrative
+    return _narrative_write(
+        user=correction.requested_by,
+        department=correction.department,
+        quarter=fiscal.quarter(narrative.fiscal_year, narrative.quarter),
+        what_changed=correction.what_changed,
+        impediments=correction.impediments,
+        notes={int(k): v for k, v in correction.notes.items()},
+    )
+
+
+@records_history_by_user
 def commitment_create(
     *, user, meeting: PhillyStatMeeting, what: str, owner: str, due
 ) -> Commitment:
@@ -167,9 +261,15 @@ def commitment_close(*, user, commitment: Commitment) -> bool:
     """Close an open commitment; closing twice does nothing. True if it closed now."""
     require(user, RECORD_COMMITMENT, commitment.department)
     # Compare-and-swap, so two people closing at once record one closer.
-    return (
+    closed = (
         Commitment.objects.filter(pk=commitment.pk, closed_at=None).update(
             closed_at=timezone.now(), closed_by=user
         )
         == 1
     )
+    if closed:  # the update bypasses the history's signals: record it
+        commitment.refresh_from_db()
+        Commitment.history.bulk_history_create(
+            [commitment], update=True, default_user=user, default_change_reason="Closed"
+        )
+    return closed

@@ -12,6 +12,7 @@ from csoprogram.lib.access import post_only, read_only
 from csoprogram.lib.forms import form_add_error
 from departments.selectors import departments_visible_to
 
+from ..locks import narrative_locked
 from ..permissions import (
     BUILD_PACKET,
     RECORD_COMMITMENT,
@@ -20,6 +21,7 @@ from ..permissions import (
     can,
     department_for,
 )
+from ..timelines import meeting_timeline
 from . import selectors, services
 from .forms import (
     CommitmentForm,
@@ -28,7 +30,7 @@ from .forms import (
     NarrativeForm,
     suggested_meeting_dates,
 )
-from .models import ReviewPacket
+from .models import NarrativeCorrection, ReviewPacket
 from .permissions import commitment_for_user, meeting_for_user
 
 _form_errors = form_add_error
@@ -100,6 +102,7 @@ def meeting_detail(request, meeting, pk):
             "packet": ReviewPacket.objects.filter(meeting=meeting).first(),
             "can_build_packet": can(request.user, BUILD_PACKET, meeting.department),
             "reminders": meeting.reminders.select_related("recipient").order_by("created_at"),
+            "timeline": meeting_timeline(meeting),
         },
     )
 
@@ -131,24 +134,35 @@ def narrative_edit(request, pk):
             "what_changed": report.narrative.what_changed,
             "impediments": report.narrative.impediments,
         }
-    form = NarrativeForm(request.POST or None, lines=report.lines, initial=initial)
+    locked = narrative_locked(meeting.date)
+    form = NarrativeForm(request.POST or None, lines=report.lines, initial=initial, locked=locked)
     if request.method == "POST" and form.is_valid():
         try:
-            services.narrative_save(
+            saved = services.narrative_save(
                 user=request.user,
                 department=meeting.department,
                 quarter=meeting.fiscal_quarter,
                 what_changed=form.cleaned_data["what_changed"],
                 impediments=form.cleaned_data["impediments"],
                 notes=form.notes(),
+                reason=form.cleaned_data.get("reason", ""),
             )
         except ValidationError as exc:
             form_add_error(form, exc)
         else:
-            messages.success(request, f"Quarterly narrative for {meeting.quarter_label} saved.")
+            if isinstance(saved, NarrativeCorrection):
+                messages.info(
+                    request,
+                    "The PhillyStat meeting has been held: your correction of the quarterly "
+                    "narrative waits for the Chief Customer Service Officer's approval.",
+                )
+            else:
+                messages.success(request, f"Quarterly narrative for {meeting.quarter_label} saved.")
             return redirect(meeting)
     return render(
-        request, "metrics/narrative_form.html", {"form": form, "meeting": meeting, "report": report}
+        request,
+        "metrics/narrative_form.html",
+        {"form": form, "meeting": meeting, "report": report, "locked": locked},
     )
 
 

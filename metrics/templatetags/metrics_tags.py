@@ -1,10 +1,9 @@
-from decimal import Decimal
-
 from django import template
 
 from departments import roles
 
 from .. import selectors
+from ..formatting import metric_format
 from ..models import Status
 from ..permissions import ENTER_VALUES, PROPOSE_METRIC, SCHEDULE_MEETING, can
 from ..phillystat.selectors import department_next_meeting
@@ -13,19 +12,10 @@ register = template.Library()
 
 
 @register.filter
-def metric_value(value, unit: str = ""):
-    """12.5000 → "12.5"; with the unit: "12.5%" or "12.5 minutes"."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(value).normalize()
-    if number == number.to_integral():
-        number = number.quantize(Decimal(1))
-    text = f"{number:,f}"
-    if unit == "percent":
-        return f"{text}%"
-    if unit in ("minutes", "days"):
-        return f"{text} {unit}"
-    return text
+def metric_value(value, definition=""):
+    """12.5000 → "12.5"; with the metric (or its unit): "12.5%" or "18.9 minutes".
+    The one formatting of metric numbers (metrics.formatting)."""
+    return metric_format(value, definition)
 
 
 @register.filter
@@ -63,3 +53,12 @@ def department_metrics_panel(context, department):
         "can_schedule": can(user, SCHEDULE_MEETING, department),
         "is_program_wide": roles.is_program_wide(user),
     }
+
+
+@register.simple_tag
+def definition_changes_of(metric):
+    """The metric's definition changes after its first value, from its
+    prefetched versions and values (no query when both are prefetched)."""
+    versions = sorted(metric.versions.all(), key=lambda v: v.number)
+    first = min((v.period_start for v in metric.values.all()), default=None)
+    return selectors.definition_changes(versions, first)

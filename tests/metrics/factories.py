@@ -9,14 +9,17 @@ from csoprogram.lib import fiscal
 from metrics.models import (
     VERSIONED_FIELDS,
     Commitment,
+    CorrectionStatus,
     Metric,
     MetricNote,
     MetricValue,
     MetricVersion,
+    NarrativeCorrection,
     PhillyStatMeeting,
     QuarterlyNarrative,
     ReviewPacket,
     StarterMetric,
+    ValueCorrection,
 )
 from metrics.status import value_status
 from tests.departments.factories import DepartmentFactory
@@ -155,3 +158,28 @@ class StarterMetricFactory(factory.django.DjangoModelFactory):
     definition = "How it is counted."
     unit = "percent"
     direction = "higher"
+
+
+class ValueCorrectionFactory(factory.django.DjangoModelFactory):
+    """A correction of a locked period waiting for approval (status pending)."""
+
+    class Meta:
+        model = ValueCorrection
+
+    metric_value = factory.SubFactory(MetricValueFactory)
+    metric = factory.LazyAttribute(lambda c: c.metric_value.metric)
+    period_start = factory.LazyAttribute(lambda c: c.metric_value.period_start)
+    old_value = factory.LazyAttribute(lambda c: c.metric_value.value)
+    new_value = Decimal("21")
+    reason = "The vendor's report was re-run."
+    status = CorrectionStatus.PENDING
+
+
+class NarrativeCorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NarrativeCorrection
+
+    narrative = factory.SubFactory(QuarterlyNarrativeFactory)
+    department = factory.LazyAttribute(lambda c: c.narrative.department)
+    what_changed = "Opened a second and a third service window."
+    reason = "The third window opened in the last week of the quarter."

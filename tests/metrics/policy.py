@@ -4,8 +4,10 @@ from csoprogram.lib import fiscal
 from tests.metrics.factories import (
     CommitmentFactory,
     MetricFactory,
+    NarrativeCorrectionFactory,
     PhillyStatMeetingFactory,
     ReviewPacketFactory,
+    ValueCorrectionFactory,
     add_value,
 )
 from tests.plans.factories import AreaOfFocusFactory, PlanFactory
@@ -65,7 +67,17 @@ def failed_packet(dept, world):
     return packet(dept, world, status="failed")
 
 
+def value_correction(dept, world):
+    return {"pk": ValueCorrectionFactory(metric_value__metric__department=dept).pk}
+
+
+def narrative_correction(dept, world):
+    return {"pk": NarrativeCorrectionFactory(narrative__department=dept).pk}
+
+
 OBJECTS = {
+    "value_correction": value_correction,
+    "narrative_correction": narrative_correction,
     "packet": packet,
     "failed_packet": failed_packet,
     "metric": metric,
@@ -160,7 +172,35 @@ RULES = [
         allowed=ANALYST,
         ok=302,
         method="post",
-        data=lambda o: _metric_data(o) | {"name": "Average wait time (renamed)"},
+        data=lambda o: (
+            _metric_data(o) | {"name": "Average wait time (renamed)", "change_note": "Renamed"}
+        ),
+    ),
+    program_page("metrics:corrections", allowed=("ccso",)),
+    department_object(
+        "metrics:value_correction_decide",
+        "value_correction",
+        allowed=("ccso",),
+        ok=302,
+        method="post",
+        data={"decision": "approve", "note": ""},
+    ),
+    department_object(
+        "metrics:narrative_correction_decide",
+        "narrative_correction",
+        allowed=("ccso",),
+        ok=302,
+        method="post",
+        data={"decision": "reject", "note": "Say it at the next meeting."},
+    ),
+    department_object("metrics:metric_trajectory", "metric", allowed=ANALYST),
+    department_object(
+        "metrics:metric_trajectory",
+        "metric",
+        allowed=ANALYST,
+        ok=302,
+        method="post",
+        data={"change_note": "Interim targets agreed with the department head"},
     ),
     department_object("metrics:value_create", "metric", allowed=ANALYST),
     department_object(
@@ -248,10 +288,11 @@ RULES = [
         _api(
             {
                 "cso_fleet": 403,
-                "cso_streets": 400,  # another department's metric is not a choice for them
+                # Another department's metric answers as one that does not exist.
+                "cso_streets": 404,
                 "head_fleet": 403,
                 "analyst_fleet": 201,
-                "analyst_streets": 400,
+                "analyst_streets": 404,
                 "ccso": 403,
                 "md_office": 403,
             }

@@ -84,7 +84,8 @@ def test_another_departments_records_answer_404(analyst_streets, wait_time, last
     response = client.post(
         "/api/values/", {"metric": wait_time.pk, "period": last_q.code, "value": "1"}, format="json"
     )
-    assert response.status_code == 400 and "metric" in response.json()
+    # Another department's metric answers as one that does not exist: 404.
+    assert response.status_code == 404 and "metric" in response.json()
     assert client.get("/api/metrics/").json()["count"] == 0
 
 
@@ -170,5 +171,48 @@ def test_huge_or_odd_ids_answer_404_or_400_not_500(analyst_fleet, wait_time, las
         {"metric": 99999999999999999999999, "period": last_q.code, "value": "1"},
         format="json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert client.get("/api/values/?metric=99999999999999999999999").status_code == 400
+
+
+def test_query_parameters_are_checked_as_the_schema_says(analyst_fleet, wait_time, dept_streets):
+    client = _token_client(analyst_fleet)
+    for query, status in (
+        ("department=0", 400),
+        ("department=abc", 400),
+        (f"department={dept_streets.pk}", 404),  # not seen: as one that does not exist
+        ("department=999999", 404),
+        ("limit=abc", 400),
+        ("limit=0", 400),
+        ("offset=xyz", 400),
+        ("offset=-1", 400),
+        ("limit=5&offset=0", 200),
+    ):
+        assert client.get(f"/api/metrics/?{query}").status_code == status, query
+    assert client.get("/api/metrics/12.5/").status_code == 404
+    assert client.get("/api/metrics/12.5/")["Content-Type"] == "application/json"
+
+
+def test_a_value_cannot_change_its_period_or_metric_and_a_malformed_patch_is_refused(
+    analyst_fleet, wait_time, resolution, last_q
+):
+    client = _token_client(analyst_fleet)
+    mv = add_value(wait_time, last_q.start, 19)
+    url = f"/api/values/{mv.pk}/"
+    assert (
+        client.post(
+            "/api/values/",
+            {"metric": wait_time.pk, "period": "0000Q1", "value": "1"},
+            format="json",
+        ).status_code
+        == 400
+    )
+    assert client.patch(url, {}, format="json").status_code == 400
+    refused = client.patch(url, {"valeu": "20"}, format="json")
+    assert refused.status_code == 400 and "valeu" in refused.json()
+    moved = client.patch(url, {"period": last_q.previous().code}, format="json")
+    assert moved.status_code == 400 and "cannot change" in moved.json()["period"][0]
+    other = client.patch(url, {"metric": resolution.pk}, format="json")
+    assert other.status_code == 400 and "cannot change" in other.json()["metric"][0]
+    changed = client.patch(url, {"value": "20", "reason": "Recount"}, format="json")
+    assert changed.status_code == 200 and changed.json()["value"] == "20.0000"

@@ -1,8 +1,10 @@
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 
 from csoprogram.lib import fiscal
+from csoprogram.lib.rules import RuleError
 from metrics import services
 from metrics.models import Metric, MetricVersion
 from metrics.selectors import metric_value_rows
@@ -52,6 +54,7 @@ def test_analyst_sets_baseline_target_and_band(client, analyst_fleet, wait_time)
             "target_value": "18",
             "target_period": "FY2028 Q4",
             "amber_band": "3",
+            "change_note": "Baseline and target agreed with the department head",
         },
     )
     assert response.status_code == 302, response.content.decode()
@@ -88,6 +91,7 @@ def test_the_metric_page_shows_definition_changed_beside_affected_values(
         metric=wait_time,
         data={"definition": "Minutes from check-in until served."},
         effective_from=last_q,
+        change_note="Counted from check-in, as the kiosk logs it",
     )
     client.force_login(analyst_fleet)
     page = client.get(wait_time.get_absolute_url()).content.decode()
@@ -100,7 +104,9 @@ def test_the_metric_page_shows_definition_changed_beside_affected_values(
     }
 
 
-def test_a_target_set_before_any_value_does_not_make_a_version(analyst_fleet, dept_fleet):
+def test_a_target_set_before_any_value_makes_a_version_in_force_from_the_start(
+    analyst_fleet, dept_fleet, last_q
+):
     metric = services.metric_create(
         user=analyst_fleet,
         department=dept_fleet,
@@ -111,8 +117,23 @@ def test_a_target_set_before_any_value_does_not_make_a_version(analyst_fleet, de
             "direction": "higher",
         },
     )
-    services.metric_update(user=analyst_fleet, metric=metric, data={"target_value": Decimal(4)})
-    assert MetricVersion.objects.get(metric=metric).target_value == 4
+    with pytest.raises(RuleError) as refused:
+        services.metric_update(user=analyst_fleet, metric=metric, data={"target_value": 4})
+    assert refused.value.field == "change_note"
+    services.metric_update(
+        user=analyst_fleet, metric=metric, data={"target_value": Decimal(4)}, change_note="Agreed"
+    )
+    versions = list(MetricVersion.objects.filter(metric=metric).order_by("number"))
+    assert [(v.number, v.target_value, v.change_note) for v in versions] == [
+        (1, None, "Defined"),
+        (2, 4, "Agreed"),
+    ]
+    assert versions[1].effective_from == versions[0].effective_from  # no values yet: all periods
+    assert versions[1].created_by == analyst_fleet
+    value, _ = services.value_record(
+        user=analyst_fleet, metric=metric, period_start=last_q.start, value=Decimal(5)
+    )
+    assert value.status == "green"
 
 
 def test_the_starter_library_copies_into_a_department(client, cso_fleet, dept_fleet, area_fleet):
@@ -145,7 +166,7 @@ def test_chart_and_sparkline_are_svg_without_scripts(client, cso_fleet, wait_tim
         assert "<svg" in svg and "<script" not in svg
     chart = client.get(reverse("metrics:metric_chart", args=[wait_time.pk])).content.decode()
     assert "#a4161a" in chart and "#1e6b35" in chart  # a red and a green point
-    assert "Target 20" in chart and "Baseline 30" in chart
+    assert "Target of each quarter" in chart and "Baseline 30 minutes" in chart
 
 
 def test_metric_list_query_count_does_not_grow_with_departments(
@@ -176,8 +197,8 @@ def test_a_monthly_metric_page_rolls_its_months_up_by_quarter(
         add_value(resolution, month.start, value)
     client.force_login(cso_fleet)
     page = client.get(resolution.get_absolute_url()).content.decode()
-    assert "By fiscal quarter (average of the months)" in page
-    assert "75%" in page and "3 of 3" in page  # (70 + 74 + 81) / 3 = 75, amber
+    assert "months roll up by average of the months" in page
+    assert "75%" in page and "3 of 3 months" in page  # (70 + 74 + 81) / 3 = 75, amber
 
 
 def test_print_chart_draws_each_value_in_its_status_colour_between_its_lines(wait_time, last_q):
@@ -195,7 +216,9 @@ def test_print_chart_draws_each_value_in_its_status_colour_between_its_lines(wai
     dots = root.findall(f"{ns}circle")
     assert [d.get("fill") for d in dots] == ["#a4161a", "#1e6b35"]  # 40 red, then 19 green
     lines = {ln.get("stroke-dasharray"): float(ln.get("y1")) for ln in root.findall(f"{ns}line")}
-    baseline_y, target_y = lines["3,5"], lines["10,5"]
+    baseline_y = lines["3,5"]
+    target = next(p for p in root.findall(f"{ns}polyline") if p.get("stroke-dasharray") == "10,5")
+    target_y = float(target.get("points").split()[0].split(",")[1])  # target 20 each quarter
     red_y, green_y = (float(d.get("cy")) for d in dots)
     # SVG y grows downwards: 40 above the baseline 30, above the target 20, above 19.
     assert red_y < baseline_y < target_y < green_y

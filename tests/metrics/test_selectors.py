@@ -27,6 +27,9 @@ def test_reporting_current_needs_values_and_a_narrative_for_the_last_quarter(
     add_value(wait_time, last_q.start, 19)
     assert not _current(dept_fleet)  # the monthly metric has nothing yet
     add_value(resolution, last_q.months()[0].start, 85)
+    add_value(resolution, last_q.months()[1].start, 84)
+    assert not _current(dept_fleet)  # a monthly metric owes all three months
+    add_value(resolution, last_q.months()[2].start, 86)
     assert not _current(dept_fleet)  # no narrative yet
     phillystat_services.narrative_save(
         user=cso_fleet,

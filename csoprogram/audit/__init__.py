@@ -1,0 +1,1 @@
+"""The CCSO's audit page: every recorded change to a program record."""
