@@ -256,6 +256,7 @@ class StarterMetric(models.Model):
 from .phillystat.models import (  # noqa: E402,F401
     Commitment,
     MetricNote,
+    PacketSection,
     PhillyStatMeeting,
     QuarterlyNarrative,
     ReminderDelivery,
