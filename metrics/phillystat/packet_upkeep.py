@@ -28,6 +28,10 @@ from .packets import (
     stalled_q,
 )
 
+# Beat runs packets_sweep this often (the schedule is made by a migration): a
+# build whose worker died is taken over within LEASE + SWEEP_EVERY.
+SWEEP_EVERY = timedelta(seconds=15)
+
 
 def packets_sweep(*, now=None) -> dict:
     """Give the work of dead processes to live ones (beat, every 15 seconds):
