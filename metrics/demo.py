@@ -285,3 +285,50 @@ def seed(context: dict) -> None:
                 ),
                 closed_by=analyst,
             )
+    _stale_packet(context, today)
+
+
+def _stale_packet(context, today) -> None:
+    """Fleet's meeting three days ahead: its review packet, built, then made out of
+    date by a late change, so the meeting page shows "Out of date" and the worker
+    rebuilds it a few minutes later (beat's freshness check)."""
+    from .models import ReviewPacket
+    from .phillystat import packet_upkeep, packets
+
+    meeting = (
+        PhillyStatMeeting.objects.filter(
+            department__slug="fleet", date=today + datetime.timedelta(days=3)
+        )
+        .select_related("department")
+        .first()
+    )
+    if meeting is None or ReviewPacket.objects.filter(meeting=meeting).exists():
+        return
+    packet = packets.meeting_packet_request(meeting=meeting)
+    # Built here, as the worker would (seed_demo runs before the worker starts).
+    packets.packet_build(packet_id=packet.pk)
+    for section in packet.sections.all():
+        packets.packet_section_build(section_id=section.pk)
+    # A late change: the CSO adds a sentence to the quarterly narrative.
+    narrative = (
+        QuarterlyNarrative.objects.filter(
+            department=meeting.department,
+            fiscal_year=meeting.fiscal_year,
+            quarter=meeting.quarter,
+        )
+        .prefetch_related("metric_notes")
+        .first()
+    )
+    cso = _cso(meeting.department)
+    if narrative is None or cso is None:
+        return
+    phillystat_services.narrative_save(
+        user=cso,
+        department=meeting.department,
+        quarter=meeting.fiscal_quarter,
+        what_changed=narrative.what_changed
+        + " Late addition: the second service bay reopened this week.",
+        impediments=narrative.impediments,
+        notes={n.metric_id: n.note for n in narrative.metric_notes.all()},
+    )
+    packet_upkeep.packets_freshness_check()
