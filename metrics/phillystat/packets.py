@@ -278,7 +278,7 @@ def packet_build(*, packet_id: int) -> bool:
         # The sections hold leases of their own from here on.
         ReviewPacket.objects.filter(pk=packet_id, build_token=token).update(heartbeat_at=None)
     if not packet.sections.exclude(status=SectionStatus.READY).exists():
-        packet_merge(packet_id=packet_id)  # nothing to render: every section is ready
+        _merge_now_or_queue(packet_id)  # nothing to render: every section is ready
     return True
 
 
@@ -371,8 +371,17 @@ def packet_section_build(*, section_id: int) -> bool:
         .exclude(status=SectionStatus.READY)
         .exists()
     ):
-        packet_merge(packet_id=section.packet_id)
+        _merge_now_or_queue(section.packet_id)
     return bool(done)
+
+
+def _merge_now_or_queue(packet_id: int) -> None:
+    """A one-department packet is merged at once; a larger one by a task of its
+    own (with the time limit a merge of hundreds of sections needs)."""
+    if PacketSection.objects.filter(packet_id=packet_id).count() <= 1:
+        packet_merge(packet_id=packet_id)
+    else:
+        outbox_enqueue(task_name="metrics.packet_merge", args=[packet_id])
 
 
 def _entries(sections: list[PacketSection], first_page: int) -> list[dict]:
