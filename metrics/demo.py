@@ -306,9 +306,7 @@ def _stale_packet(context, today) -> None:
         return
     packet = packets.meeting_packet_request(meeting=meeting)
     # Built here, as the worker would (seed_demo runs before the worker starts).
-    packets.packet_build(packet_id=packet.pk)
-    for section in packet.sections.all():
-        packets.packet_section_build(section_id=section.pk)
+    packets.packet_build_in_process(packet_id=packet.pk)
     # A late change: the CSO adds a sentence to the quarterly narrative.
     narrative = (
         QuarterlyNarrative.objects.filter(

@@ -282,6 +282,17 @@ def packet_build(*, packet_id: int) -> bool:
     return True
 
 
+def packet_build_in_process(*, packet_id: int) -> bool:
+    """Every step of a build in this process, one after the other (the demo
+    seed and the benchmarks, where no worker runs). True if it is ready."""
+    packet_build(packet_id=packet_id)
+    waiting = PacketSection.objects.filter(packet_id=packet_id, status=SectionStatus.QUEUED)
+    for pk in list(waiting.values_list("pk", flat=True)):
+        packet_section_build(section_id=pk)
+    packet_merge(packet_id=packet_id)
+    return ReviewPacket.objects.filter(pk=packet_id, status=Status.READY).exists()
+
+
 def _fail_packet(packet_id: int, error: str) -> None:
     ReviewPacket.objects.filter(pk=packet_id, status__in=[Status.QUEUED, Status.BUILDING]).update(
         status=Status.FAILED, error=error[:1000], finished_at=timezone.now(), heartbeat_at=None
