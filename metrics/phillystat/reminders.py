@@ -16,6 +16,7 @@ every due meeting in a fixed number of queries, inserts the rows in one
 statement (conflicts ignored) and queues their deliveries together.
 """
 
+import functools
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
@@ -89,6 +90,13 @@ def due_offset(days_ahead: int, offsets) -> int | None:
     return min(candidates) if candidates else None
 
 
+@functools.cache
+def _reminder_template():
+    # Loaded once: the scan writes hundreds of bodies (the template loader
+    # reads and parses the file on each call when DEBUG is on).
+    return get_template("metrics/email/reminder.txt")
+
+
 def _compose(meeting, kind, days_ahead, items: list[MissingItem], recipient) -> tuple[str, str]:
     when = (
         "today" if days_ahead == 0 else ("tomorrow" if days_ahead == 1 else f"in {days_ahead} days")
@@ -109,7 +117,7 @@ def _compose(meeting, kind, days_ahead, items: list[MissingItem], recipient) -> 
         "kind": kind,
         "items": [{"text": i.text, "url": _abs(i.url)} for i in items],
     }
-    body = render_to_string("metrics/email/reminder.txt", context)
+    body = _reminder_template().render(context)
     return f"{subjects[kind]} ({meeting.department.display_name}, {meeting.quarter_label})", body
 
 

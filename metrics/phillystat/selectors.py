@@ -226,14 +226,15 @@ def quarter_reports(
     by_department: dict[int, list] = defaultdict(list)
     for m in metrics:
         by_department[m.department_id].append(m)
+    twice = {d for d in dept_ids if sum(1 for w, _q in wanted if w == d) > 1}
     reports = {}
     for dept_id, quarter in wanted:
+        start, end = quarter.start, quarter.end
         own = []
         for m in by_department[dept_id]:
-            m = copy.copy(m)  # a department may be wanted for two quarters
-            m.quarter_values = [
-                v for v in values[m.pk] if quarter.start <= v.period_start <= quarter.end
-            ]
+            if dept_id in twice:
+                m = copy.copy(m)  # its metrics carry one quarter's values each
+            m.quarter_values = [v for v in values[m.pk] if start <= v.period_start <= end]
             own.append(m)
         key = (dept_id, quarter.fiscal_year, quarter.quarter)
         reports[key] = _quarter_report(quarter, own, narratives.get(key))
