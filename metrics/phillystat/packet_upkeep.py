@@ -11,18 +11,21 @@ from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils import timezone
 
+from csoprogram.lib import fiscal
 from csoprogram.lib.outbox import outbox_enqueue_many
 
 from . import packet_render
-from .models import PacketSection, ReviewPacket
+from .models import PacketSection, PhillyStatMeeting, ReviewPacket
 from .packet_files import temp_files_clean
 from .packets import (
+    AUTO_BUILD_DAYS_AHEAD,
     LEASE,
     MAX_BUILD_ATTEMPTS,
     REBUILD_DEBOUNCE,
     REQUEUE_AFTER,
     SectionStatus,
     Status,
+    _department_packet,
     _fail_packet,
     packet_request,
     stalled_q,
@@ -170,3 +173,33 @@ def packets_with_progress(qs):
 def packet_stalled(packet: ReviewPacket, *, now=None) -> bool:
     now = now or timezone.now()
     return ReviewPacket.objects.filter(pk=packet.pk).filter(stalled_q(now)).exists()
+
+
+def packets_schedule_due(*, today=None) -> list[int]:
+    """Queue the packets of meetings up to three days ahead that have none:
+    those that fell due while beat was down too, never those of past
+    meetings. A fixed number of queries however many are due."""
+    today = today or fiscal.today()
+    now = timezone.now()
+    due = list(
+        PhillyStatMeeting.objects.filter(
+            date__gte=today,
+            date__lte=today + timedelta(days=AUTO_BUILD_DAYS_AHEAD),
+            packet__isnull=True,
+            department__active=True,
+        ).select_related("department")
+    )
+    if not due:
+        return []
+    with transaction.atomic():
+        # The meeting's one-to-one packet makes a second scheduler create nothing.
+        ReviewPacket.objects.bulk_create(
+            [_department_packet(m, now=now) for m in due], ignore_conflicts=True
+        )
+        created = list(
+            ReviewPacket.objects.filter(
+                meeting__in=due, status=Status.QUEUED, queued_at=now
+            ).values_list("pk", flat=True)
+        )
+        outbox_enqueue_many(task_name="metrics.packet_build", args_list=[[pk] for pk in created])
+    return created

@@ -180,36 +180,6 @@ def outcomes_packet_request(*, user=None, title: str | None = None) -> ReviewPac
     return packet
 
 
-def packets_schedule_due(*, today=None) -> list[int]:
-    """Queue the packets of meetings up to three days ahead that have none:
-    those that fell due while beat was down too, never those of past
-    meetings. A fixed number of queries however many are due."""
-    today = today or fiscal.today()
-    now = timezone.now()
-    due = list(
-        PhillyStatMeeting.objects.filter(
-            date__gte=today,
-            date__lte=today + timedelta(days=AUTO_BUILD_DAYS_AHEAD),
-            packet__isnull=True,
-            department__active=True,
-        ).select_related("department")
-    )
-    if not due:
-        return []
-    with transaction.atomic():
-        # The meeting's one-to-one packet makes a second scheduler create nothing.
-        ReviewPacket.objects.bulk_create(
-            [_department_packet(m, now=now) for m in due], ignore_conflicts=True
-        )
-        created = list(
-            ReviewPacket.objects.filter(
-                meeting__in=due, status=Status.QUEUED, queued_at=now
-            ).values_list("pk", flat=True)
-        )
-        outbox_enqueue_many(task_name="metrics.packet_build", args_list=[[pk] for pk in created])
-    return created
-
-
 # -- Building ---------------------------------------------------------------------------
 
 

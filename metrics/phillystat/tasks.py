@@ -32,7 +32,7 @@ def reminder_deliver(delivery_id: int):
 @shared_task(name="metrics.packets_schedule_due", ignore_result=True)
 def packets_schedule_due():
     """Hourly: build the packets of meetings up to three days ahead that have none."""
-    return len(packets.packets_schedule_due())
+    return len(packet_upkeep.packets_schedule_due())
 
 
 @shared_task(name="metrics.packets_sweep", ignore_result=True)

@@ -247,7 +247,7 @@ def test_after_a_day_without_beat_the_next_scan_catches_up_once(start_worker, ma
     week = _meeting("b", 6, today, *staff("b"))  # 7-day reminder fell due yesterday
     soon = _meeting("d", 2, today, *staff("d"))  # its packet fell due yesterday
     reminders_scan(today=last_run)
-    packets.packets_schedule_due(today=last_run)
+    packet_upkeep.packets_schedule_due(today=last_run)
     before = set(ReminderDelivery.objects.values_list("pk", flat=True))
     assert ReviewPacket.objects.count() == 0
     # Scheduled during the outage, for tomorrow: its 7-day reminder was never sent.

@@ -243,12 +243,12 @@ def test_the_scheduler_catches_up_on_meetings_that_fell_due_and_skips_past_ones(
     for days in (-1, 0, 2, 3, 4):
         dept = DepartmentFactory(slug=f"d{days + 1}")
         due[days] = PhillyStatMeetingFactory(department=dept, date=today + timedelta(days=days))
-    created = packets.packets_schedule_due(today=today)
+    created = packet_upkeep.packets_schedule_due(today=today)
     assert len(created) == 3
     assert set(ReviewPacket.objects.values_list("meeting__date", flat=True)) == {
         today,
         today + timedelta(days=2),
         today + timedelta(days=3),
     }
-    assert packets.packets_schedule_due(today=today) == []
+    assert packet_upkeep.packets_schedule_due(today=today) == []
     assert OutboxMessage.objects.filter(task_name="metrics.packet_build").count() == 3
