@@ -11,9 +11,17 @@ The sections are rendered apart (several workers share them; an unchanged one
 is reused), so page numbers are only known here: the footer is written into
 each page as a small content stream in a standard PDF font, which costs no
 layout.
+
+packet_compose_files runs the merge in a child process of its own (this module
+run as a script: pikepdf only, no Django), so the memory the merge of
+hundreds of sections takes is given back when it ends and the worker process
+stays small.
 """
 
 import io
+import json
+import subprocess
+import sys
 
 import pikepdf
 from pikepdf import Dictionary, Name, OutlineItem
@@ -81,30 +89,53 @@ def _stamp(pdf: pikepdf.Pdf, title: str, *, skip: int = 1) -> None:
         page.obj.Resources.Font[Name(FOOTER_FONT)] = font
 
 
-def packet_compose(*, cover: bytes, sections: list[dict], title: str, cover_pages: int) -> bytes:
-    """sections: {"name", "pdf" (bytes or a binary file), "contents": [[heading, page]]},
-    in agenda order. Returns the packet's PDF."""
-    out = pikepdf.Pdf.open(io.BytesIO(cover))
+def packet_compose(
+    *, cover, sections: list[dict], title: str, cover_pages: int, out=None
+) -> bytes | None:
+    """sections: {"name", "pdf" (bytes, or a path), "contents": [[heading, page]]},
+    in agenda order; cover: bytes or a path. Writes the packet's PDF to `out`
+    (a path) or returns it."""
+    packet = pikepdf.Pdf.open(io.BytesIO(cover) if isinstance(cover, bytes) else cover)
     sources = []  # kept open until the packet is saved: qpdf copies lazily
     outline = []
     start = cover_pages
     for section in sections:
-        data = section["pdf"] if isinstance(section["pdf"], bytes) else section["pdf"].read()
-        source = pikepdf.Pdf.open(io.BytesIO(data))
+        pdf = section["pdf"]
+        source = pikepdf.Pdf.open(io.BytesIO(pdf) if isinstance(pdf, bytes) else pdf)
         sources.append(source)
-        out.pages.extend(source.pages)
+        packet.pages.extend(source.pages)
         item = OutlineItem(section["name"], start)
         item.children.extend(
             OutlineItem(heading, start + page) for heading, page in section["contents"]
         )
         outline.append(item)
         start += len(source.pages)
-    with out.open_outline() as root:
+    with packet.open_outline() as root:
         root.root.extend(outline)
-    _stamp(out, title)
-    out.Root.PageMode = Name.UseOutlines
-    buffer = io.BytesIO()
-    out.save(buffer, compress_streams=True)
+    _stamp(packet, title)
+    packet.Root.PageMode = Name.UseOutlines
+    buffer = io.BytesIO() if out is None else None
+    packet.save(out if out is not None else buffer, compress_streams=True)
     for source in sources:
         source.close()
-    return buffer.getvalue()
+    return None if buffer is None else buffer.getvalue()
+
+
+def packet_compose_files(*, spec: dict, timeout: float) -> None:
+    """packet_compose in a child process. spec: cover (path), cover_pages, title,
+    sections ({"name", "pdf" (path), "contents"}), out (path)."""
+    done = subprocess.run(  # noqa: S603 - this module, a JSON spec on stdin
+        # -P: not the script's folder first on the path (it has a selectors.py).
+        [sys.executable, "-P", __file__],
+        input=json.dumps(spec).encode(),
+        timeout=timeout,
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"the merge stopped ({done.returncode}): {last}")
+
+
+if __name__ == "__main__":
+    packet_compose(**json.load(sys.stdin))

@@ -29,7 +29,9 @@ and moved into place; an S3 upload is atomic).
 import hashlib
 import logging
 import os
+import shutil
 import socket
+import tempfile
 import threading
 import uuid
 from contextlib import contextmanager
@@ -48,7 +50,7 @@ from departments.models import Department
 from . import packet_render
 from .models import PacketSection, PhillyStatMeeting, ReviewPacket
 from .packet_files import stored_file_save
-from .packet_merge import packet_compose
+from .packet_merge import packet_compose_files
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +65,8 @@ REQUEUE_AFTER = timedelta(minutes=10)
 # Changes must have settled this long before a stale packet is rebuilt.
 REBUILD_DEBOUNCE = timedelta(seconds=settings.PACKET_REBUILD_DEBOUNCE_SECONDS)
 MAX_BUILD_ATTEMPTS = 3
+# The merge's child process; under the merge task's own time limit.
+MERGE_TIMEOUT = 8 * 60
 
 Status = ReviewPacket.Status
 SectionStatus = PacketSection.Status
@@ -365,6 +369,19 @@ def _merge_now_or_queue(packet_id: int) -> None:
         outbox_enqueue(task_name="metrics.packet_merge", args=[packet_id])
 
 
+def _local_copy(data, folder: str, name: str) -> str:
+    """The bytes, or the storage file (local disk or S3), as a file of the merge's
+    own folder: the merge process reads files, not the storage."""
+    path = os.path.join(folder, f"{name}.pdf")
+    with open(path, "wb") as out:
+        if isinstance(data, bytes):
+            out.write(data)
+        else:
+            with data:
+                shutil.copyfileobj(data, out)
+    return path
+
+
 def _entries(sections: list[PacketSection], first_page: int) -> list[dict]:
     entries, page = [], first_page
     for s in sections:
@@ -414,23 +431,26 @@ def packet_merge(*, packet_id: int) -> bool:
     sections = list(packet.sections.select_related("department").order_by("position"))
     storage = default_storage
     try:
-        with _heartbeat(ReviewPacket, packet_id, token):
+        with _heartbeat(ReviewPacket, packet_id, token), tempfile.TemporaryDirectory() as work:
             data_as_of = min((s.data_as_of for s in sections if s.data_as_of), default=now)
             cover, cover_pages = _cover(packet, sections, data_as_of)
-            handles = [storage.open(s.file, "rb") for s in sections]
-            try:
-                pdf = packet_compose(
-                    cover=cover,
-                    cover_pages=cover_pages,
-                    title=packet.title,
-                    sections=[
-                        {"name": s.department.name, "pdf": h, "contents": s.contents}
-                        for s, h in zip(sections, handles, strict=True)
-                    ],
-                )
-            finally:
-                for h in handles:
-                    h.close()
+            spec = {
+                "cover": _local_copy(cover, work, "cover"),
+                "cover_pages": cover_pages,
+                "title": packet.title,
+                "sections": [
+                    {
+                        "name": s.department.name,
+                        "pdf": _local_copy(storage.open(s.file, "rb"), work, f"s{s.pk}"),
+                        "contents": s.contents,
+                    }
+                    for s in sections
+                ],
+                "out": os.path.join(work, "packet.pdf"),
+            }
+            packet_compose_files(spec=spec, timeout=MERGE_TIMEOUT)
+            with open(spec["out"], "rb") as fh:
+                pdf = fh.read()
             checksum = hashlib.sha256(pdf).hexdigest()
             slug = packet.department.slug if packet.department else "outcomes"
             final = stored_file_save(
