@@ -3,9 +3,11 @@
 - the reminder scan (every department's meeting due): queries and median time,
   including publishing its deliveries to Redis (the outbox's one connection);
 - the outcomes packet built by a real Celery worker with 2 processes (one task
-  per department, then the merge): wall time from request to ready, and the
-  peak resident memory (VmHWM) of each worker process; cold (no section built
-  before) and warm (rebuilt with unchanged data: every section reused).
+  per department, then the merge in a child process): wall time from request
+  to ready, the CPU seconds the worker used (over 2, what it would take with
+  both CPUs to itself: the machine is shared), and the peak resident memory
+  (VmHWM) of each worker process; cold (no section built before) and warm
+  (rebuilt with unchanged data: every section reused).
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/cso_bg_bench \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/12 .venv/bin/python benchmarks/background.py
@@ -18,6 +20,7 @@ database named by CELERY_BROKER_URL is flushed first.
 
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -31,7 +34,8 @@ sys.path.insert(0, str(ROOT))
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/cso_bg_bench"
 )
-os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/12")
+if not os.environ.get("CELERY_BROKER_URL", "").startswith("redis://"):
+    sys.exit("Set CELERY_BROKER_URL to a Redis database of its own: it is flushed.")
 os.environ["DJANGO_SETTINGS_MODULE"] = "csoprogram.settings"
 os.environ["MEDIA_ROOT"] = MEDIA_ROOT = tempfile.mkdtemp(prefix="cso-bg-bench-media-")
 os.environ.setdefault("EMAIL_URL", "memorymail://")
@@ -107,6 +111,15 @@ def _children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU time of the process and its pool (and the merges they ran and waited for)."""
+    total = 0.0
+    for p in [pid, *_children(pid)]:
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _peak_rss_mib(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -119,7 +132,7 @@ def start_worker(log: Path) -> subprocess.Popen:
     env.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "csoprogram", "worker", "--concurrency", "2"]
-        + ["--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        + ["--loglevel", "INFO", "--without-gossip", "--without-mingle"],
         cwd=ROOT,
         env=env,
         stdout=log.open("ab"),
@@ -130,6 +143,13 @@ def start_worker(log: Path) -> subprocess.Popen:
         time.sleep(0.5)
     time.sleep(3)
     return proc
+
+
+def _merge_peak_mib(log: Path, packet_id: int) -> float:
+    """The merge child process's peak memory, as the worker logged it."""
+    pattern = re.compile(rf"Packet {packet_id} merged: .* peak (\d+) MiB")
+    found = pattern.findall(log.read_text(errors="replace"))
+    return float(found[-1]) if found else 0.0
 
 
 def _wait_ready(packet) -> float:
@@ -149,15 +169,18 @@ def time_outcomes_packet(size: int, log: Path) -> None:
     shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
     worker = start_worker(log)
     try:
-        cold = []
+        cold, cpu = [], []
         for _ in range(PACKET_RUNS):
+            cpu0 = _cpu_seconds(worker.pid)
             PacketSection.objects.all().delete()  # nothing reused: every section rendered
             t0 = time.perf_counter()
             packet = outcomes_packet_request(title="Benchmark outcomes packet")
             outbox_flush()
             _wait_ready(packet)
             cold.append(time.perf_counter() - t0)
+            cpu.append(_cpu_seconds(worker.pid) - cpu0)
         rss = [round(_peak_rss_mib(pid), 1) for pid in _children(worker.pid)]
+        merge_peak = _merge_peak_mib(log, packet.pk)
         t0 = time.perf_counter()
         assert packet_request(packet=packet)
         outbox_flush()
@@ -168,11 +191,15 @@ def time_outcomes_packet(size: int, log: Path) -> None:
             departments=size,
             worker_processes=2,
             median_s=round(statistics.median(cold), 1),
+            # What 2 processes would take with the 2 CPUs to themselves.
+            cpu_s=round(statistics.median(cpu), 1),
+            quiet_estimate_s=round(statistics.median(cpu) / 2, 1),
             warm_rebuild_s=round(warm, 1),
             pages=packet.pages,
             mib=round(packet.size / 2**20, 1),
-            peak_rss_mib=max(rss),
+            peak_rss_mib=max([*rss, merge_peak]),
             peak_rss_mib_per_process=rss,
+            merge_process_peak_mib=merge_peak,
             load=load(),
         )
     finally:

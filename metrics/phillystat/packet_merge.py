@@ -121,9 +121,10 @@ def packet_compose(
     return None if buffer is None else buffer.getvalue()
 
 
-def packet_compose_files(*, spec: dict, timeout: float) -> None:
+def packet_compose_files(*, spec: dict, timeout: float) -> float:
     """packet_compose in a child process. spec: cover (path), cover_pages, title,
-    sections ({"name", "pdf" (path), "contents"}), out (path)."""
+    sections ({"name", "pdf" (path), "contents"}), out (path). Returns the
+    child's peak memory in MiB."""
     done = subprocess.run(  # noqa: S603 - this module, a JSON spec on stdin
         # -P: not the script's folder first on the path (it has a selectors.py).
         [sys.executable, "-P", __file__],
@@ -135,7 +136,11 @@ def packet_compose_files(*, spec: dict, timeout: float) -> None:
     if done.returncode != 0:
         last = (done.stderr.decode(errors="replace").strip().splitlines() or ["no message"])[-1]
         raise RuntimeError(f"the merge stopped ({done.returncode}): {last}")
+    return float(done.stdout.decode().strip() or 0)
 
 
 if __name__ == "__main__":
+    import resource
+
     packet_compose(**json.load(sys.stdin))
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # MiB

@@ -448,7 +448,13 @@ def packet_merge(*, packet_id: int) -> bool:
                 ],
                 "out": os.path.join(work, "packet.pdf"),
             }
-            packet_compose_files(spec=spec, timeout=MERGE_TIMEOUT)
+            peak = packet_compose_files(spec=spec, timeout=MERGE_TIMEOUT)
+            logger.info(
+                "Packet %s merged: %s sections, merge process peak %.0f MiB",
+                packet_id,
+                len(sections),
+                peak,
+            )
             with open(spec["out"], "rb") as fh:
                 pdf = fh.read()
             checksum = hashlib.sha256(pdf).hexdigest()
