@@ -33,7 +33,7 @@ What it does:
    department's meeting due (its delivery rows are deleted between runs).
 5. At 60 departments: the CSV import of 10,000 values (benchmarks/import_values.py's
    department and file), one department's review packet and the outcomes
-   packet for all 60 departments (built through metrics.phillystat.packets.packet_build,
+   packet for all 60 departments (built through metrics.phillystat.packets.packet_build_in_process,
    as benchmarks/packets.py does; PDFs go to a temporary MEDIA_ROOT).
 
 Prints one JSON line per figure as it is measured, then a table. Times are
@@ -87,7 +87,7 @@ from csoprogram.models import OutboxMessage  # noqa: E402
 from metrics import imports  # noqa: E402
 from metrics.models import Metric, MetricValue, PhillyStatMeeting  # noqa: E402
 from metrics.phillystat.models import ReminderDelivery, ReviewPacket  # noqa: E402
-from metrics.phillystat.packets import packet_build  # noqa: E402
+from metrics.phillystat.packets import packet_build_in_process  # noqa: E402
 from metrics.phillystat.reminders import reminders_scan  # noqa: E402
 from plans.models import CustomerServicePlan  # noqa: E402
 
@@ -205,7 +205,7 @@ def time_import() -> None:
 
 def _build(packet: ReviewPacket) -> tuple[float, ReviewPacket]:
     t0 = time.perf_counter()
-    assert packet_build(packet_id=packet.pk), "the build was not claimed"
+    assert packet_build_in_process(packet_id=packet.pk), "the build was not claimed"
     elapsed = time.perf_counter() - t0
     packet.refresh_from_db()
     assert packet.status == "ready", packet.error

@@ -5,6 +5,7 @@ single `make run` starts web, worker and beat on a laptop.
 """
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -232,6 +233,41 @@ STORAGES = {
     },
 }
 
+# Review packets (and memos) are kept through Django's storage API: on local
+# disk under MEDIA_ROOT by default; in an S3-compatible bucket (AWS S3, MinIO)
+# when STORAGE_URL (s3://bucket/prefix?endpoint_url=http://minio:9000&region=us-east-1)
+# or AWS_STORAGE_BUCKET_NAME is set, so that web and workers on different hosts
+# share them. Either way they are served only through permission-checked views.
+STORAGE_URL = env.str("STORAGE_URL", default="")
+_storage_url = urlparse(STORAGE_URL)
+if STORAGE_URL and _storage_url.scheme != "s3":
+    raise ImproperlyConfigured("STORAGE_URL must be an s3:// address (or unset for local disk).")
+_storage_query = parse_qs(_storage_url.query)
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default=_storage_url.netloc)
+if AWS_STORAGE_BUCKET_NAME:
+    _endpoint = env.str("AWS_S3_ENDPOINT_URL", default=_storage_query.get("endpoint_url", [""])[0])
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "location": env.str("AWS_LOCATION", default=_storage_url.path.strip("/")),
+            "endpoint_url": _endpoint or None,
+            "region_name": env.str(
+                "AWS_S3_REGION_NAME", default=_storage_query.get("region", [""])[0]
+            )
+            or None,
+            # From the environment; boto3's own chain (instance role) when unset.
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # MinIO and most S3-compatible servers want path-style addresses.
+            "addressing_style": "path" if _endpoint else None,
+            "default_acl": None,  # private objects, the bucket's own policy
+            "querystring_expire": 60,
+            # Names are content addressed (checksums): the same name, the same bytes.
+            "file_overwrite": True,
+        },
+    }
+
 # E-mail: EMAIL_URL such as smtp+tls://user:pass@host:587, consolemail://, filemail://
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 if _email.get("EMAIL_BACKEND") == "django.core.mail.backends.filebased.EmailBackend":
@@ -270,8 +306,17 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 5 * 60
 CELERY_TASK_TIME_LIMIT = 6 * 60
-# A packet build still "building" after this long lost its worker; another may take over.
-PACKET_BUILD_LEASE_SECONDS = env.int("PACKET_BUILD_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT)
+# Review packets: a build refreshes its heartbeat every PACKET_HEARTBEAT_SECONDS;
+# one whose heartbeat is older than PACKET_BUILD_LEASE_SECONDS lost its process
+# (a killed worker) and is taken over by another. A ready packet whose data
+# changed is rebuilt once the changes settled for PACKET_REBUILD_DEBOUNCE_SECONDS.
+PACKET_HEARTBEAT_SECONDS = env.int("PACKET_HEARTBEAT_SECONDS", default=5)
+PACKET_BUILD_LEASE_SECONDS = env.int("PACKET_BUILD_LEASE_SECONDS", default=30)
+PACKET_REBUILD_DEBOUNCE_SECONDS = env.int("PACKET_REBUILD_DEBOUNCE_SECONDS", default=5 * 60)
+if PACKET_BUILD_LEASE_SECONDS < 3 * PACKET_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "PACKET_BUILD_LEASE_SECONDS must be at least three heartbeats (PACKET_HEARTBEAT_SECONDS)."
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Fail fast when the broker is away: the outbox sends the work later.
@@ -394,5 +439,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        "pikepdf": {"level": "WARNING"},
     },
 }

@@ -189,6 +189,7 @@ def seed(context: dict) -> None:
     with _quarters_open():
         by_department = _seed_history(context)
     _seed_data_trust(by_department)
+    _stale_packet(context, fiscal.today())
 
 
 def _missing_month_department(areas):
@@ -386,3 +387,47 @@ def _seed_data_trust(by_department: dict) -> None:
             change_note=f"The new work-order system goes live in {nxt.label}: the target "
             "is expected then, not only at the end of the plan.",
         )
+
+
+def _stale_packet(context, today) -> None:
+    """Fleet's meeting three days ahead: its review packet, built, then made out of
+    date by a late change, so the meeting page shows "Out of date" and the worker
+    rebuilds it a few minutes later (beat's freshness check)."""
+    from .models import ReviewPacket
+    from .phillystat import packet_upkeep, packets
+
+    meeting = (
+        PhillyStatMeeting.objects.filter(
+            department__slug="fleet", date=today + datetime.timedelta(days=3)
+        )
+        .select_related("department")
+        .first()
+    )
+    if meeting is None or ReviewPacket.objects.filter(meeting=meeting).exists():
+        return
+    packet = packets.meeting_packet_request(meeting=meeting)
+    # Built here, as the worker would (seed_demo runs before the worker starts).
+    packets.packet_build_in_process(packet_id=packet.pk)
+    # A late change: the CSO adds a sentence to the quarterly narrative.
+    narrative = (
+        QuarterlyNarrative.objects.filter(
+            department=meeting.department,
+            fiscal_year=meeting.fiscal_year,
+            quarter=meeting.quarter,
+        )
+        .prefetch_related("metric_notes")
+        .first()
+    )
+    cso = _cso(meeting.department)
+    if narrative is None or cso is None:
+        return
+    phillystat_services.narrative_save(
+        user=cso,
+        department=meeting.department,
+        quarter=meeting.fiscal_quarter,
+        what_changed=narrative.what_changed
+        + " Late addition: the second service bay reopened this week.",
+        impediments=narrative.impediments,
+        notes={n.metric_id: n.note for n in narrative.metric_notes.all()},
+    )
+    packet_upkeep.packets_freshness_check()

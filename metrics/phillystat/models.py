@@ -282,6 +282,18 @@ class ReviewPacket(models.Model):
     queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The lease of the process fanning the build out or merging it: it beats
+    # while it works; a build whose heartbeat stopped is taken over (packets_sweep).
+    # Null while the sections are being built (they hold leases of their own).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    build_token = models.CharField(max_length=32, blank=True)
+    built_by = models.CharField(max_length=200, blank=True, help_text="Worker host and process.")
+    # What the packet was built from: the SHA-256 of its sections' fingerprints.
+    fingerprint = models.CharField(max_length=64, blank=True)
+    # The data changed after the build (seen by packets_freshness_check); it is
+    # rebuilt once the changes have settled for a few minutes.
+    stale_since = models.DateTimeField(null=True, blank=True)
+    stale_fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -291,9 +303,53 @@ class ReviewPacket(models.Model):
                 name="department_packet_has_meeting",
             ),
         ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("metrics:packet_download", kwargs={"pk": self.pk})
+
+
+class PacketSection(models.Model):
+    """One department's part of a review packet, built by a task of its own
+    (several workers share an outcomes packet) and kept by its data
+    fingerprint, so a department whose data did not change is not rendered again."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        BUILDING = "building", "Building"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    packet = models.ForeignKey(ReviewPacket, on_delete=models.CASCADE, related_name="sections")
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField(help_text="Place in the agenda order.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    file = models.CharField(max_length=300, blank=True, help_text="Storage name of the PDF.")
+    pages = models.PositiveIntegerField(default=0)
+    # [heading, page within the section] in agenda order, for the table of contents.
+    contents = models.JSONField(default=list, blank=True)
+    data_as_of = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    build_token = models.CharField(max_length=32, blank=True)
+    built_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["packet", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["packet", "department"], name="one_section_per_packet_department"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "heartbeat_at"])]
+
+    def __str__(self):
+        return f"{self.packet} — {self.department}"

@@ -13,6 +13,7 @@ from departments import roles
 
 from ..permissions import BUILD_PACKET
 from .models import ReviewPacket
+from .packet_upkeep import packet_stalled, packets_with_progress
 from .packets import meeting_packet_request, outcomes_packet_request, packet_request
 from .permissions import can_build_packet, meeting_for_user, packet_for_user
 
@@ -41,11 +42,17 @@ def packet_retry(request, packet, pk):
 
 @read_only(lambda request, pk: packet_for_user(request.user, pk))
 def packet_status(request, packet, pk):
-    """The packet's state; htmx polls it while queued or building."""
+    """The packet's state (n of N departments while building); htmx polls it
+    while queued or building."""
+    packet = packets_with_progress(ReviewPacket.objects.filter(pk=packet.pk)).get()
     return render(
         request,
         "metrics/partials/packet_status.html",
-        {"packet": packet, "can_build": can_build_packet(request.user, packet.department)},
+        {
+            "packet": packet,
+            "can_build": can_build_packet(request.user, packet.department),
+            "stalled": packet_stalled(packet),
+        },
     )
 
 
@@ -53,10 +60,11 @@ def packet_status(request, packet, pk):
 def packet_download(request, packet, pk):
     if packet.status != ReviewPacket.Status.READY or not packet.file:
         raise Http404("The packet is not ready.")
-    try:
-        handle = default_storage.open(packet.file, "rb")
-    except FileNotFoundError:
-        raise Http404("The packet file is missing; build it again.") from None
+    # Streamed from the storage (local disk or the S3 bucket, which is never
+    # public), after the permission check above.
+    if not default_storage.exists(packet.file):
+        raise Http404("The packet file is missing; build it again.")
+    handle = default_storage.open(packet.file, "rb")
     slug = packet.department.slug if packet.department else "outcomes-session"
     filename = f"review-packet-{slug}-{packet.pk}.pdf"
     response = FileResponse(
@@ -68,9 +76,12 @@ def packet_download(request, packet, pk):
 
 @require_GET
 def packet_list(request):
-    """Outcomes-session packets (program-wide) and the department packets the user may see."""
+    """Outcomes-session packets (program-wide) and the department packets the user may see
+    (the latest 100), each with its progress."""
     user = request.user
-    qs = ReviewPacket.objects.select_related("department", "meeting").order_by("-created_at")
+    qs = packets_with_progress(
+        ReviewPacket.objects.select_related("department", "meeting").order_by("-created_at")
+    )
     if roles.is_program_wide(user):
         visible = qs
     else:

@@ -1,38 +1,47 @@
 """Quarterly PhillyStat reminders and escalation.
 
-A daily scan finds meetings 14, 7 and 1 days ahead and reminds the CSOs
-(narrative and red-metric explanations due) and the analysts (values missing
-for the quarter under review); one day ahead it tells the department head what
-is still missing, and on the meeting day the CCSO. Each reminder is a
-ReminderDelivery row, unique per meeting, recipient, kind and offset: the row is
-created before sending, so a second run, a retry or a second beat sends nothing
-more. Delivery claims the row with a compare-and-swap, so two workers never
-send the same row twice.
+An hourly scan reminds the CSOs (narrative and red-metric explanations due)
+and the analysts (values missing for the quarter under review) 14, 7 and 1
+days before each meeting; one day ahead it tells the department head what is
+still missing, and on the meeting day the CCSO. A reminder is due from its day
+until the next one is: a scan that runs late (beat was down for a day) sends
+what fell due meanwhile, but never a reminder the next one has replaced (no
+7-day reminder on the day before the meeting, when the 1-day one is due).
+
+Each reminder is a ReminderDelivery row, unique per meeting, recipient, kind
+and offset: the row is created before sending, so a second run, a retry or a
+second beat sends nothing more. Delivery claims the row with a compare-and-swap,
+so two workers never send the same row twice. The scan reads everything for
+every due meeting in a fixed number of queries, inserts the rows in one
+statement (conflicts ignored) and queues their deliveries together.
 """
 
+import functools
 import logging
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from csoprogram.lib import fiscal
 from csoprogram.lib.notifications import notification_create
-from csoprogram.lib.outbox import outbox_enqueue
+from csoprogram.lib.outbox import outbox_enqueue_many
 from departments.models import DepartmentAssignment, DepartmentRole
 from departments.roles import CCSO_GROUP
 
 from .models import PhillyStatMeeting, ReminderDelivery, ReminderKind
-from .selectors import quarter_report
+from .selectors import QuarterReport, quarter_report, quarter_reports
 
 logger = logging.getLogger(__name__)
+User = get_user_model()
 
 REMINDER_OFFSETS = (14, 7, 1)
 HEAD_ESCALATION_OFFSET = 1
@@ -51,10 +60,12 @@ def _abs(url: str) -> str:
     return f"{settings.SITE_URL}{url}"
 
 
-def meeting_missing(meeting: PhillyStatMeeting) -> dict[str, list[MissingItem]]:
+def meeting_missing(
+    meeting: PhillyStatMeeting, report: QuarterReport | None = None
+) -> dict[str, list[MissingItem]]:
     """What is still missing for the meeting, per audience: "cso" and "analyst"."""
     quarter = meeting.fiscal_quarter
-    report = quarter_report(meeting.department, quarter)
+    report = report or quarter_report(meeting.department, quarter)
     narrative_url = reverse("metrics:narrative_edit", kwargs={"pk": meeting.pk})
     cso: list[MissingItem] = []
     if not report.narrative_written:
@@ -71,17 +82,25 @@ def meeting_missing(meeting: PhillyStatMeeting) -> dict[str, list[MissingItem]]:
     return {"cso": cso, "analyst": analyst}
 
 
-def _people(meeting, role) -> list:
-    return [
-        a.user
-        for a in DepartmentAssignment.objects.filter(
-            department_id=meeting.department_id, role=role, user__is_active=True
-        ).select_related("user")
-    ]
+def due_offset(days_ahead: int, offsets) -> int | None:
+    """The reminder slot due `days_ahead` days before a meeting: the nearest
+    offset not yet passed (7 when the meeting is 5 days away), or None when
+    the meeting is further away than every offset, or past."""
+    candidates = [o for o in offsets if o >= days_ahead >= 0]
+    return min(candidates) if candidates else None
 
 
-def _compose(meeting, kind, offset, items: list[MissingItem], recipient) -> tuple[str, str]:
-    when = "today" if offset == 0 else ("tomorrow" if offset == 1 else f"in {offset} days")
+@functools.cache
+def _reminder_template():
+    # Loaded once: the scan writes hundreds of bodies (the template loader
+    # reads and parses the file on each call when DEBUG is on).
+    return get_template("metrics/email/reminder.txt")
+
+
+def _compose(meeting, kind, days_ahead, items: list[MissingItem], recipient) -> tuple[str, str]:
+    when = (
+        "today" if days_ahead == 0 else ("tomorrow" if days_ahead == 1 else f"in {days_ahead} days")
+    )
     subjects = {
         ReminderKind.CSO: f"PhillyStat meeting {when}: quarterly narrative due",
         ReminderKind.ANALYST: f"PhillyStat meeting {when}: metric values missing",
@@ -98,72 +117,98 @@ def _compose(meeting, kind, offset, items: list[MissingItem], recipient) -> tupl
         "kind": kind,
         "items": [{"text": i.text, "url": _abs(i.url)} for i in items],
     }
-    body = render_to_string("metrics/email/reminder.txt", context)
+    body = _reminder_template().render(context)
     return f"{subjects[kind]} ({meeting.department.display_name}, {meeting.quarter_label})", body
 
 
-def _claim_row(*, meeting, recipient, kind, offset, items) -> ReminderDelivery | None:
-    """Create the delivery row, or None if it exists already (sent or being sent)."""
-    subject, body = _compose(meeting, kind, offset, items, recipient)
-    try:
-        with transaction.atomic():
-            delivery = ReminderDelivery.objects.create(
-                meeting=meeting,
-                recipient=recipient,
-                kind=kind,
-                offset_days=offset,
-                subject=subject,
-                body=body,
-                missing=[{"text": i.text, "url": i.url} for i in items],
+def _meeting_plan(meeting, days_ahead, missing, people, ccso_users) -> list[tuple]:
+    """(kind, offset slot, recipients, items) due for the meeting today."""
+    plan = []
+    slot = due_offset(days_ahead, REMINDER_OFFSETS)
+    if slot is not None:
+        if missing["cso"]:
+            plan.append((ReminderKind.CSO, slot, people[DepartmentRole.CSO], missing["cso"]))
+        if missing["analyst"]:
+            plan.append(
+                (ReminderKind.ANALYST, slot, people[DepartmentRole.ANALYST], missing["analyst"])
             )
-    except IntegrityError:
-        return None
-    outbox_enqueue(task_name="metrics.reminder_deliver", args=[delivery.pk])
-    return delivery
+    everything = missing["cso"] + missing["analyst"]
+    if everything and due_offset(days_ahead, [HEAD_ESCALATION_OFFSET]) is not None:
+        plan.append(
+            (ReminderKind.HEAD, HEAD_ESCALATION_OFFSET, people[DepartmentRole.HEAD], everything)
+        )
+    if everything and days_ahead == CCSO_ESCALATION_OFFSET:
+        plan.append((ReminderKind.CCSO, CCSO_ESCALATION_OFFSET, ccso_users, everything))
+    return plan
 
 
 def reminders_scan(*, today: date | None = None) -> list[int]:
-    """Create (once) and queue the reminders and escalations due today."""
+    """Create (once) and queue the reminders and escalations due today,
+    including those that fell due since the last run."""
     today = today or fiscal.today()
-    created: list[int] = []
-    offsets = sorted(set(REMINDER_OFFSETS) | {HEAD_ESCALATION_OFFSET, CCSO_ESCALATION_OFFSET})
-    meetings = PhillyStatMeeting.objects.filter(
-        date__in=[today + timedelta(days=o) for o in offsets], department__active=True
-    ).select_related("department")
-    ccso_users = None
+    started = timezone.now()
+    furthest = max(REMINDER_OFFSETS + (HEAD_ESCALATION_OFFSET, CCSO_ESCALATION_OFFSET))
+    meetings = list(
+        PhillyStatMeeting.objects.filter(
+            date__gte=today, date__lte=today + timedelta(days=furthest), department__active=True
+        ).select_related("department")
+    )
+    if not meetings:
+        return []
+    reports = quarter_reports([(m.department_id, m.fiscal_quarter) for m in meetings])
+    people: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for a in DepartmentAssignment.objects.filter(
+        department_id__in={m.department_id for m in meetings}, user__is_active=True
+    ).select_related("user"):
+        people[a.department_id][a.role].append(a.user)
+    ccso_users = list(
+        User.objects.filter(groups__name=CCSO_GROUP, is_active=True).order_by("pk").distinct()
+    )
+    already = set(
+        ReminderDelivery.objects.filter(meeting__in=meetings).values_list(
+            "meeting_id", "recipient_id", "kind", "offset_days"
+        )
+    )
+    rows = []
     for meeting in meetings:
-        offset = (meeting.date - today).days
-        missing = meeting_missing(meeting)
-        plan: list[tuple[str, list, list[MissingItem]]] = []
-        if offset in REMINDER_OFFSETS:
-            if missing["cso"]:
-                plan.append(
-                    (ReminderKind.CSO, _people(meeting, DepartmentRole.CSO), missing["cso"])
-                )
-            if missing["analyst"]:
-                plan.append(
-                    (
-                        ReminderKind.ANALYST,
-                        _people(meeting, DepartmentRole.ANALYST),
-                        missing["analyst"],
-                    )
-                )
-        everything = missing["cso"] + missing["analyst"]
-        if everything and offset == HEAD_ESCALATION_OFFSET:
-            plan.append((ReminderKind.HEAD, _people(meeting, DepartmentRole.HEAD), everything))
-        if everything and offset == CCSO_ESCALATION_OFFSET:
-            if ccso_users is None:
-                group = Group.objects.filter(name=CCSO_GROUP).first()
-                ccso_users = list(group.user_set.filter(is_active=True)) if group else []
-            plan.append((ReminderKind.CCSO, ccso_users, everything))
-        for kind, recipients, items in plan:
+        days_ahead = (meeting.date - today).days
+        q = meeting.fiscal_quarter
+        report = reports[(meeting.department_id, q.fiscal_year, q.quarter)]
+        missing = meeting_missing(meeting, report)
+        plan = _meeting_plan(
+            meeting, days_ahead, missing, people[meeting.department_id], ccso_users
+        )
+        for kind, slot, recipients, items in plan:
             for person in recipients:
-                with transaction.atomic():
-                    delivery = _claim_row(
-                        meeting=meeting, recipient=person, kind=kind, offset=offset, items=items
+                if (meeting.pk, person.pk, kind, slot) in already:
+                    continue
+                subject, body = _compose(meeting, kind, days_ahead, items, person)
+                rows.append(
+                    ReminderDelivery(
+                        meeting=meeting,
+                        recipient=person,
+                        kind=kind,
+                        offset_days=slot,
+                        subject=subject,
+                        body=body,
+                        missing=[{"text": i.text, "url": i.url} for i in items],
                     )
-                if delivery:
-                    created.append(delivery.pk)
+                )
+    if not rows:
+        return []
+    with transaction.atomic():
+        # A concurrent scan may have made some of them: its rows stand.
+        ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        created = list(
+            ReminderDelivery.objects.filter(
+                meeting__in=meetings, created_at__gte=started, sent_at=None
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        outbox_enqueue_many(
+            task_name="metrics.reminder_deliver", args_list=[[pk] for pk in created]
+        )
     return created
 
 

@@ -8,6 +8,7 @@ reminder, packet and score asks them.
 
 from __future__ import annotations
 
+import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -215,6 +216,53 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
         .prefetch_related("metric_notes")
         .first()
     )
+    return _quarter_report(quarter, metrics, narrative)
+
+
+def quarter_reports(
+    wanted: list[tuple[int, fiscal.Quarter]],
+) -> dict[tuple[int, int, int], QuarterReport]:
+    """quarter_report for many (department id, quarter) pairs in four queries,
+    keyed (department id, fiscal year, quarter): the reminder scan's read."""
+    wanted = list(dict.fromkeys(wanted))
+    if not wanted:
+        return {}
+    dept_ids = {d for d, _q in wanted}
+    quarters = {q for _d, q in wanted}
+    metrics = list(Metric.objects.filter(department_id__in=dept_ids, active=True))
+    values: dict[int, list] = defaultdict(list)
+    for v in MetricValue.objects.filter(
+        metric__in=metrics,
+        period_start__gte=min(q.start for q in quarters),
+        period_start__lte=max(q.end for q in quarters),
+    ):
+        values[v.metric_id].append(v)
+    narratives = {
+        (n.department_id, n.fiscal_year, n.quarter): n
+        for n in QuarterlyNarrative.objects.filter(
+            department_id__in=dept_ids, fiscal_year__in={q.fiscal_year for q in quarters}
+        ).prefetch_related("metric_notes")
+    }
+    by_department: dict[int, list] = defaultdict(list)
+    for m in metrics:
+        by_department[m.department_id].append(m)
+    twice = {d for d in dept_ids if sum(1 for w, _q in wanted if w == d) > 1}
+    reports = {}
+    for dept_id, quarter in wanted:
+        start, end = quarter.start, quarter.end
+        own = []
+        for m in by_department[dept_id]:
+            if dept_id in twice:
+                m = copy.copy(m)  # its metrics carry one quarter's values each
+            m.quarter_values = [v for v in values[m.pk] if start <= v.period_start <= end]
+            own.append(m)
+        key = (dept_id, quarter.fiscal_year, quarter.quarter)
+        reports[key] = _quarter_report(quarter, own, narratives.get(key))
+    return reports
+
+
+def _quarter_report(quarter, metrics, narrative) -> QuarterReport:
+    """The report from the quarter's metrics (each with .quarter_values) and narrative."""
     notes = {n.metric_id: n.note for n in narrative.metric_notes.all()} if narrative else {}
     lines, missing, red_missing, partial = [], [], [], {}
     for m in metrics:

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import packets, reminders
+from . import packet_upkeep, packets, reminders
 
 # SMTP and network trouble is worth retrying; a bug is not.
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -31,19 +31,41 @@ def reminder_deliver(delivery_id: int):
 
 @shared_task(name="metrics.packets_schedule_due", ignore_result=True)
 def packets_schedule_due():
-    """Daily: build the packets of meetings three days ahead."""
-    return len(packets.packets_schedule_due())
+    """Hourly: build the packets of meetings up to three days ahead that have none."""
+    return len(packet_upkeep.packets_schedule_due())
+
+
+@shared_task(name="metrics.packets_sweep", ignore_result=True)
+def packets_sweep():
+    """Every 15 seconds: give builds whose worker died to a live worker."""
+    return packet_upkeep.packets_sweep()
+
+
+@shared_task(name="metrics.packets_freshness_check", ignore_result=True)
+def packets_freshness_check():
+    """Every minute: mark packets whose data changed stale; rebuild them once settled."""
+    return packet_upkeep.packets_freshness_check()
+
+
+# A build step that dies with its process is taken over through its lease
+# (packets_sweep); these tasks never retry themselves.
+@shared_task(name="metrics.packet_build", ignore_result=True)
+def packet_build(packet_id: int):
+    return packets.packet_build(packet_id=packet_id)
 
 
 @shared_task(
-    name="metrics.packet_build",
+    name="metrics.packet_section_build",
     ignore_result=True,
     soft_time_limit=4 * 60,
     time_limit=5 * 60,
-    autoretry_for=TRANSIENT,
-    retry_backoff=10,
-    retry_jitter=True,
-    max_retries=3,
 )
-def packet_build(packet_id: int):
-    return packets.packet_build(packet_id=packet_id)
+def packet_section_build(section_id: int):
+    return packets.packet_section_build(section_id=section_id)
+
+
+@shared_task(
+    name="metrics.packet_merge", ignore_result=True, soft_time_limit=9 * 60, time_limit=10 * 60
+)
+def packet_merge(packet_id: int):
+    return packets.packet_merge(packet_id=packet_id)

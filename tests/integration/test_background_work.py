@@ -1,10 +1,7 @@
 """Background work with a real Celery worker on real Redis (CI), sharing the
-test database: reminders sent exactly once, packets that survive a SIGKILL,
-and work that waits out a Redis outage."""
+test database: reminders sent exactly once, packets built through the worker.
+Failure paths (killed workers, Redis down, a day without beat): test_failures.py."""
 
-import shutil
-import socket
-import subprocess
 import time
 from datetime import timedelta
 
@@ -13,13 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from csoprogram.lib import fiscal
-from csoprogram.lib.outbox import outbox_drain, outbox_enqueue
-from csoprogram.models import OutboxMessage
+from csoprogram.lib.outbox import outbox_enqueue
 from metrics.phillystat.models import ReminderDelivery, ReviewPacket
-from metrics.phillystat.packets import meeting_packet_request, outcomes_packet_request
+from metrics.phillystat.packets import meeting_packet_request
 from metrics.phillystat.reminders import reminders_scan
-from tests.conftest import require_service
-from tests.departments.factories import DepartmentFactory
 from tests.integration.conftest import sent_mail, wait_for
 from tests.metrics.factories import (
     MetricFactory,
@@ -125,142 +119,8 @@ def test_escalation_reaches_the_head_a_day_before_and_is_recorded_once(
     assert any("head@example.org" in m for m in sent_mail(mail_dir))
 
 
-def _outcomes_fixture(n_departments: int = 12):
-    """Enough departments with charts that an outcomes packet takes a few seconds."""
-    for i in range(n_departments):
-        dept = DepartmentFactory(name=f"Department {i:02d}", slug=f"d{i:02d}")
-        area = AreaOfFocusFactory(
-            plan=PlanFactory(department=dept, status="approved", with_area=False)
-        )
-        for m in range(4):
-            metric = MetricFactory(department=dept, area_of_focus=area, name=f"Metric {m} of {i}")
-            q = fiscal.last_completed_quarter()
-            for k in range(8):
-                add_value(metric, q.start, 20 + (k * 7 + m) % 13)
-                q = q.previous()
-
-
-def _stray_files(media_root):
-    return [
-        p
-        for p in media_root.rglob("*")
-        if p.is_file() and (p.suffix == ".part" or "tmp" in p.relative_to(media_root).parts)
-    ]
-
-
-# Shorter than in production (1 hour, 6 minutes) so the test sees the
-# redelivery; still longer than one build, as production's are.
-VISIBILITY, LEASE = 15, 10
-
-
-def test_a_worker_killed_mid_build_leaves_exactly_one_ready_packet_after_restart(
-    start_worker, media_root
-):
-    _outcomes_fixture(6)
-    # Short leases so that the redelivered build is taken over within the test.
-    worker = start_worker(CELERY_VISIBILITY_TIMEOUT=VISIBILITY, PACKET_BUILD_LEASE_SECONDS=LEASE)
-    packet = outcomes_packet_request()
-    wait_for(
-        lambda: ReviewPacket.objects.get(pk=packet.pk).status == "building",
-        interval=0.05,
-        what="the build to start",
-    )
-    worker.kill()
-    packet.refresh_from_db()
-    assert packet.status == "building"
-    # Redis hands an unacknowledged task to a new worker once its visibility
-    # timeout has passed; the new worker restores such tasks when it starts.
-    time.sleep(VISIBILITY + 1)
-    start_worker(CELERY_VISIBILITY_TIMEOUT=VISIBILITY, PACKET_BUILD_LEASE_SECONDS=LEASE)
-    wait_for(
-        lambda: ReviewPacket.objects.get(pk=packet.pk).status == "ready",
-        timeout=90,
-        what="the packet to be rebuilt after the crash",
-    )
-    packet.refresh_from_db()
-    assert ReviewPacket.objects.count() == 1
-    assert packet.attempts >= 2
-    pdfs = list(media_root.rglob("*.pdf"))
-    assert len(pdfs) == 1 and pdfs[0].name.endswith(f"{packet.checksum[:16]}.pdf")
-    assert not _stray_files(media_root)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_with_redis_down_pages_answer_quickly_and_work_is_sent_when_it_returns(
-    real_services, settings, start_worker, media_root, dept_fleet, analyst_fleet
-):
-    server = shutil.which("redis-server")
-    require_service(server is not None, "redis-server")
-    port = _free_port()
-    url = f"redis://127.0.0.1:{port}/0"
-
-    def run_redis():
-        proc = subprocess.Popen(  # noqa: S603
-            [
-                server,
-                "--port",
-                str(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        wait_for(lambda: _can_connect(port), what="redis to start")
-        return proc
-
-    redis_proc = run_redis()
-    try:
-        settings.CELERY_BROKER_URL = url
-        start_worker(broker_url=url)
-        redis_proc.terminate()
-        redis_proc.wait(timeout=10)
-
-        area = AreaOfFocusFactory(
-            plan=PlanFactory(department=dept_fleet, status="approved", with_area=False)
-        )
-        MetricFactory(department=dept_fleet, area_of_focus=area)
-        meeting = _meeting_in(dept_fleet, 20)
-        client = Client()
-        client.force_login(analyst_fleet)
-        started = time.monotonic()
-        response = client.post(reverse("metrics:meeting_packet_build", args=[meeting.pk]))
-        elapsed = time.monotonic() - started
-        assert response.status_code == 302
-        assert elapsed < 3, f"the page waited {elapsed:.1f}s on the missing broker"
-        assert client.get(reverse("metrics:meeting_detail", args=[meeting.pk])).status_code == 200
-        pending = OutboxMessage.objects.get(sent_at=None)
-        assert pending.task_name == "metrics.packet_build"
-
-        redis_proc = run_redis()  # Redis is back; the worker reconnects
-        OutboxMessage.objects.update(created_at=pending.created_at - timedelta(minutes=5))
-        assert outbox_drain() == 1
-        wait_for(
-            lambda: ReviewPacket.objects.filter(meeting=meeting, status="ready").exists(),
-            timeout=60,
-            what="the queued packet to be built after Redis returned",
-        )
-    finally:
-        if redis_proc.poll() is None:
-            redis_proc.terminate()
-            redis_proc.wait(timeout=10)
-
-
-def _can_connect(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-            return True
-    except OSError:
-        return False
+# Killed builds and a Redis outage: tests/integration/test_failures.py, with
+# production timeouts.
 
 
 def test_department_packet_builds_through_the_worker_and_downloads_for_the_department_only(
