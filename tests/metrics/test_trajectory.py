@@ -105,8 +105,7 @@ def test_chart_and_packet_say_definition_changed_and_draw_each_periods_target(
     from django.template.loader import render_to_string
 
     from metrics import charts
-    from metrics.phillystat.packets import department_packet_context
-    from tests.metrics.factories import ReviewPacketFactory
+    from metrics.phillystat.packet_render import AGENDA, department_packet_context
 
     metric = _metric(dept_fleet)
     for q, value in zip(FY26, (30, 28, 26, 23), strict=True):
@@ -123,15 +122,9 @@ def test_chart_and_packet_say_definition_changed_and_draw_each_periods_target(
     target = next(line for line in svg.split("<polyline") if 'stroke-dasharray="10,5"' in line)
     levels = {pair.split(",")[1] for pair in target.split('points="')[1].split('"')[0].split()}
     assert len(levels) == 4  # 30, 27.5, 25 (version 1), then 18.75 (version 2)
-    packet = ReviewPacketFactory(meeting__department=dept_fleet)
     html = render_to_string(
-        "metrics/packets/packet.html",
-        {
-            "packet": packet,
-            "sections": [department_packet_context(dept_fleet, quarter=FY26[3])],
-            "quarter": FY26[3],
-            "data_as_of": None,
-        },
+        "metrics/packets/section.html",
+        {"s": department_packet_context(dept_fleet, quarter=FY26[3]), "agenda": AGENDA},
     )
     assert "Definition changed in FY2026 Q4" in html
     assert "Tighter target after the new kiosk" in html
