@@ -2,7 +2,10 @@
 
 Each worker runs as `celery -A csoprogram worker` in a subprocess, with a Redis
 database of its own (TEST_REDIS_URL, default db 15) that is flushed first, and
-e-mail written to files in a temporary folder (the local sink we read).
+e-mail written to files in a temporary folder (the local sink we read). Under
+pytest-xdist each test process takes a database of its own (the first one
+TEST_REDIS_URL's, the others the highest free numbers): a flush in one test
+file must never drop the messages of a worker started by another.
 """
 
 import os
@@ -11,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -19,7 +23,29 @@ from django.db import connection
 
 from tests.conftest import require_service, tcp_open
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_db(url: str) -> int:
+    return int(urlsplit(url).path.strip("/") or 0)
+
+
+def _own_redis_url(base: str) -> str:
+    """`base` for the first (or only) test process, another database for each
+    other pytest-xdist worker, never the broker's or the demo run's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    index = int(worker[2:]) if worker[2:].isdigit() else 0
+    if index == 0:
+        return base
+    taken = {
+        _redis_db(base),
+        _redis_db(os.environ.get("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")),
+        _redis_db(os.environ.get("DEMO_REDIS_URL", "redis://127.0.0.1:6379/14")),
+    }
+    free = [db for db in range(15, 0, -1) if db not in taken]
+    return urlsplit(base)._replace(path=f"/{free[(index - 1) % len(free)]}").geturl()
+
+
+TEST_REDIS_URL = _own_redis_url(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
 
 pytestmark = pytest.mark.integration
 
