@@ -24,7 +24,6 @@ from django.db import connection
 from tests.conftest import require_service, tcp_open
 
 
-
 def _redis_db(url: str) -> int:
     return int(urlsplit(url).path.strip("/") or 0)
 
