@@ -103,6 +103,34 @@ def _heartbeat(model, pk: int, token: str):
 # -- Requests ---------------------------------------------------------------------------
 
 
+def _claim(model, pk: int, now, **also) -> str | None:
+    """Take the build of a packet or section: a queued one, or one whose
+    heartbeat stopped (its process died) with attempts left. The build's token,
+    or None when another process holds it."""
+    token = uuid.uuid4().hex
+    claimed = (
+        model.objects.filter(pk=pk)
+        .filter(
+            Q(status=model.Status.QUEUED)
+            | Q(
+                status=model.Status.BUILDING,
+                heartbeat_at__lt=now - LEASE,
+                attempts__lt=MAX_BUILD_ATTEMPTS,
+            )
+        )
+        .update(
+            status=model.Status.BUILDING,
+            heartbeat_at=now,
+            build_token=token,
+            built_by=_worker_name(),
+            started_at=now,
+            attempts=F("attempts") + 1,
+            **also,
+        )
+    )
+    return token if claimed else None
+
+
 def stalled_q(now) -> Q:
     """A packet whose build lost its process: its own lease expired, or a
     section's did."""
@@ -197,30 +225,9 @@ def packet_build(*, packet_id: int) -> bool:
     """Fan out: claim the packet, make its sections and queue those not ready.
     Safe to run twice: a second run while one is live does nothing."""
     now = timezone.now()
-    token = uuid.uuid4().hex
-    claimed = (
-        ReviewPacket.objects.filter(pk=packet_id)
-        .filter(
-            Q(status=Status.QUEUED)
-            | Q(
-                status=Status.BUILDING,
-                heartbeat_at__lt=now - LEASE,
-                attempts__lt=MAX_BUILD_ATTEMPTS,
-            )
-        )
-        .update(
-            status=Status.BUILDING,
-            heartbeat_at=now,
-            build_token=token,
-            built_by=_worker_name(),
-            started_at=now,
-            attempts=F("attempts") + 1,
-            # What changes from now on makes the new packet stale again.
-            stale_since=None,
-            stale_fingerprint="",
-        )
-    )
-    if not claimed:
+    # What changes from now on makes the new packet stale again.
+    token = _claim(ReviewPacket, packet_id, now, stale_since=None, stale_fingerprint="")
+    if not token:
         return False
     packet = ReviewPacket.objects.select_related("meeting__department").get(pk=packet_id)
     departments = _packet_departments(packet)
@@ -286,28 +293,8 @@ def packet_section_build(*, section_id: int) -> bool:
     """Render one department's section (or reuse an identical one), then merge
     the packet if it was the last. Safe to run twice."""
     now = timezone.now()
-    token = uuid.uuid4().hex
-    claimed = (
-        PacketSection.objects.filter(pk=section_id)
-        .filter(
-            Q(status=SectionStatus.QUEUED)
-            | Q(
-                status=SectionStatus.BUILDING,
-                heartbeat_at__lt=now - LEASE,
-                attempts__lt=MAX_BUILD_ATTEMPTS,
-            )
-        )
-        .update(
-            status=SectionStatus.BUILDING,
-            heartbeat_at=now,
-            build_token=token,
-            built_by=_worker_name(),
-            started_at=now,
-            attempts=F("attempts") + 1,
-            error="",
-        )
-    )
-    if not claimed:
+    token = _claim(PacketSection, section_id, now, error="")
+    if not token:
         return False
     section = PacketSection.objects.select_related("department", "packet__meeting__department").get(
         pk=section_id
