@@ -21,7 +21,7 @@ from metrics.models import (
     StarterMetric,
     ValueCorrection,
 )
-from metrics.status import value_status
+from metrics.selectors import status_for
 from tests.departments.factories import DepartmentFactory
 
 
@@ -58,7 +58,8 @@ class MetricFactory(factory.django.DjangoModelFactory):
 
 
 class MetricValueFactory(factory.django.DjangoModelFactory):
-    """A value with the status its metric's target gives it."""
+    """A value with the status the app gives it: against its quarter's target
+    on the metric's trajectory (metrics.selectors.status_for)."""
 
     class Meta:
         model = MetricValue
@@ -67,12 +68,7 @@ class MetricValueFactory(factory.django.DjangoModelFactory):
     period_start = factory.LazyFunction(lambda: fiscal.last_completed_quarter().start)
     value = Decimal("18")
     status = factory.LazyAttribute(
-        lambda v: value_status(
-            value=Decimal(str(v.value)),
-            target=v.metric.target_value,
-            direction=v.metric.direction,
-            amber_band=v.metric.amber_band,
-        )
+        lambda v: status_for(v.metric, None, Decimal(str(v.value)), period_start=v.period_start)
     )
 
 
