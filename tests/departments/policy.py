@@ -27,6 +27,13 @@ RULES = [
     same_for_all("profile", 302, method="post", data={"first_name": "Pat"}),
     same_for_all("notification_list"),
     same_for_all("notification_read_all", 302, method="post"),
+    same_for_all("notification_preferences"),
+    same_for_all(
+        "notification_preferences",
+        302,
+        method="post",
+        data={"email_kinds": ["plan_submitted"], "daily_digest": "on"},
+    ),
     department_object(
         "notification_open",
         "own_notification",
