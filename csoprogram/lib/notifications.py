@@ -79,10 +79,20 @@ def _email_status(user, preference, kind: str) -> str:
     return EmailStatus.QUEUED
 
 
-def notify(*, kind: str, event_key: str, recipients, title: str, body: str = "", url: str = ""):
+def notify(
+    *,
+    kind: str,
+    event_key: str,
+    recipients,
+    title: str,
+    body: str = "",
+    url: str = "",
+    email: bool = True,
+) -> list[int]:
     """Tell each active recipient once about this event, in the app and by
     e-mail (after commit). Returns the ids of the notifications made now
-    (people told about this event before are left out)."""
+    (people told about this event before are left out). email=False: in the
+    app only, for callers that e-mail on their own (the PhillyStat reminders)."""
     if kind not in NOTIFICATION_KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}: add it to NOTIFICATION_KINDS.")
     if not event_key:
@@ -112,7 +122,11 @@ def notify(*, kind: str, event_key: str, recipients, title: str, body: str = "",
                     title=title[:200],
                     body=body,
                     url=url[:300],
-                    email_status=_email_status(people[pk], preferences.get(pk), kind),
+                    email_status=(
+                        _email_status(people[pk], preferences.get(pk), kind)
+                        if email
+                        else EmailStatus.NONE
+                    ),
                 )
                 for pk in new
             ],

@@ -222,14 +222,18 @@ def quarter_report(department, quarter: fiscal.Quarter) -> QuarterReport:
 def quarter_reports(
     wanted: list[tuple[int, fiscal.Quarter]],
 ) -> dict[tuple[int, int, int], QuarterReport]:
-    """quarter_report for many (department id, quarter) pairs in four queries,
+    """quarter_report for many (department id, quarter) pairs in five queries,
     keyed (department id, fiscal year, quarter): the reminder scan's read."""
     wanted = list(dict.fromkeys(wanted))
     if not wanted:
         return {}
     dept_ids = {d for d, _q in wanted}
     quarters = {q for _d, q in wanted}
-    metrics = list(Metric.objects.filter(department_id__in=dept_ids, active=True))
+    metrics = list(
+        Metric.objects.filter(department_id__in=dept_ids, active=True).prefetch_related(
+            Prefetch("versions", queryset=MetricVersion.objects.order_by("number"))
+        )
+    )
     values: dict[int, list] = defaultdict(list)
     for v in MetricValue.objects.filter(
         metric__in=metrics,
