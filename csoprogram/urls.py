@@ -4,10 +4,12 @@ from django.urls import include, path
 
 from . import notification_views, views
 from .forms import LoginForm
+from .inbox import views as inbox_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -19,6 +19,7 @@ RULES = [
     Rule("login", dict.fromkeys(PERSONAS, 200) | dict.fromkeys(PERSONAS[1:], 302)),
     Rule("healthz", dict.fromkeys(PERSONAS, 200)),
     same_for_all("home"),
+    same_for_all("inbox"),
     same_for_all("logout", 302, anonymous=302, method="post"),
     same_for_all("password_change"),
     same_for_all("password_change_done"),
