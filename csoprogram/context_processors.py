@@ -1,5 +1,8 @@
+from django.urls import reverse
+
 from departments import roles
 
+from .inbox.selectors import inbox_count_cached
 from .lib.notifications import notifications_unread_count
 from .navigation import nav_for
 
@@ -25,8 +28,12 @@ def navigation(request):
     ):
         if key in held:
             role_names.append(label)
+    nav_items = nav_for(user, request.path)
+    for item in nav_items:
+        if item.get("url") == reverse("inbox"):
+            item["count"] = inbox_count_cached(user)
     return {
-        "nav_items": nav_for(user, request.path),
+        "nav_items": nav_items,
         "user_role_names": role_names,
         "unread_notifications": notifications_unread_count(user),
     }

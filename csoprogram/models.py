@@ -1,7 +1,12 @@
 from django.conf import settings
 from django.db import models
 
-from csoprogram.lib.models import Notification, OutboxMessage  # noqa: F401 - registered here
+from csoprogram.lib.models import (  # noqa: F401 - registered here
+    Notification,
+    NotificationDigest,
+    NotificationPreference,
+    OutboxMessage,
+)
 
 
 class ProgramMeeting(models.Model):

@@ -40,7 +40,8 @@ def _approves_corrections(user) -> bool:
 
 
 NAV_ITEMS = [
-    NavItem("Home", "home", _anyone),
+    # Home is the brand's link; My work is what each person does next.
+    NavItem("My work", "inbox", _anyone),
     NavItem("Departments", "departments:list", _anyone),
     NavItem("Focus groups", "focusgroups:session_list", _anyone),
     NavItem("Theme board", "focusgroups:theme_board", _cso_or_program),

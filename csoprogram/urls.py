@@ -2,12 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import notification_views, views
 from .forms import LoginForm
+from .inbox import views as inbox_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("inbox/", inbox_views.inbox, name="inbox"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -30,6 +32,11 @@ urlpatterns = [
     path("accounts/", include("departments.accounts.urls")),
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_read_all, name="notification_read_all"),
+    path(
+        "notifications/preferences/",
+        notification_views.notification_preferences,
+        name="notification_preferences",
+    ),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
     path("departments/", include("csoprogram.department_urls")),
     path("roster/", include("departments.roster.urls")),

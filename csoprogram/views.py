@@ -15,6 +15,7 @@ from departments.selectors import departments_visible_to
 from departments.training.selectors import training_for_person
 
 from .forms import ProfileForm
+from .inbox.selectors import inbox_for
 from .lib.notifications import notifications_for, notifications_mark_read
 from .models import Notification
 from .stage import departments_with_stage, with_stage
@@ -38,6 +39,8 @@ def home(request):
         "analyst_departments": [d for d in departments if "analyst" in d.my_roles],
         "training": training_for_person(user) if roles.is_cso(user) else None,
     }
+    context["my_work"] = inbox_for(user)
+    context["my_work_top"] = context["my_work"][:5]
     return render(request, "home.html", context)
 
 

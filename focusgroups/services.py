@@ -14,6 +14,7 @@ from csoprogram.lib.rules import RuleError, rule_errors_raise
 from departments import roles
 from departments.models import Department
 
+from . import notices
 from .models import Audience, CustomerType, FeedbackItem, FocusGroupSession, Theme
 from .selectors import themes_usable_by
 
@@ -248,13 +249,16 @@ def theme_propose(
     """A CSO proposes a theme: usable in their department at once, proposed
     until the CCSO accepts, merges or rejects it."""
     name = _check_theme_name(name)
-    return Theme.objects.create(
-        name=name,
-        description=description.strip(),
-        status=Theme.Status.PROPOSED,
-        proposed_by=proposed_by,
-        proposed_for=department,
-    )
+    with transaction.atomic():
+        theme = Theme.objects.create(
+            name=name,
+            description=description.strip(),
+            status=Theme.Status.PROPOSED,
+            proposed_by=proposed_by,
+            proposed_for=department,
+        )
+        notices.theme_proposed_notify(theme=theme)
+    return theme
 
 
 def _decide(theme: Theme, *, to: str, decided_by, merged_into: Theme | None = None) -> bool:
@@ -267,6 +271,7 @@ def _decide(theme: Theme, *, to: str, decided_by, merged_into: Theme | None = No
     if changed:
         theme.status, theme.decided_by, theme.decided_at = to, decided_by, now
         theme.merged_into = merged_into
+        notices.theme_decided_notify(theme=theme, merged_into=merged_into)
     return bool(changed)
 
 
@@ -311,6 +316,7 @@ def theme_merge(*, theme: Theme, into: Theme, decided_by) -> int:
             raise RuleError("A theme is merged into an accepted theme.", field="into")
         if locked[theme.pk].status not in (Theme.Status.PROPOSED, Theme.Status.ACCEPTED):
             raise RuleError("This theme was already decided.", "Reload the theme list.")
+        was_proposed = locked[theme.pk].status == Theme.Status.PROPOSED
 
         item_ids = list(Link.objects.filter(theme=theme).values_list("feedbackitem_id", flat=True))
         already = set(
@@ -335,4 +341,6 @@ def theme_merge(*, theme: Theme, into: Theme, decided_by) -> int:
         )
         theme.status, theme.merged_into = Theme.Status.MERGED, into
         theme.decided_by, theme.decided_at = decided_by, now
+        if was_proposed:
+            notices.theme_decided_notify(theme=theme, merged_into=into)
     return len(item_ids)

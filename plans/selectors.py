@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from csoprogram.lib import fiscal
 from departments import roles
@@ -39,6 +40,23 @@ def annotate_plan_status(qs: QuerySet) -> QuerySet:
         plan_status=Subquery(latest.values("status")[:1]),
         current_plan_id=Subquery(latest.values("pk")[:1]),
     )
+
+
+def plans_waiting_for_review(user) -> list[CustomerServicePlan]:
+    """Submitted plans the user reviews (the CCSO), longest waiting first,
+    each with .days_waiting."""
+    if not roles.is_ccso(user):
+        return []
+    today = fiscal.today()
+    plans = list(
+        CustomerServicePlan.objects.filter(status=PlanStatus.SUBMITTED, department__active=True)
+        .select_related("department")
+        .order_by(F("submitted_at").asc(nulls_last=True), "department__name")
+    )
+    for plan in plans:
+        since = plan.submitted_at or plan.status_changed_at or plan.created_at
+        plan.days_waiting = (today - timezone.localdate(since)).days
+    return plans
 
 
 def plans_visible_to(user) -> QuerySet[CustomerServicePlan]:

@@ -20,7 +20,7 @@ from csoprogram.lib import fiscal
 from csoprogram.lib.rules import RuleError
 from departments import roles
 
-from . import permissions
+from . import notices, permissions
 from .models import (
     EDITABLE_STATUSES,
     PLAN_TEXT_FIELDS,
@@ -211,7 +211,7 @@ def plan_submit(*, plan: CustomerServicePlan, user) -> CustomerServicePlan:
             "Add the area of focus first.",
         )
     with transaction.atomic():
-        return _transition(
+        fresh = _transition(
             plan,
             user,
             from_statuses=EDITABLE_STATUSES,
@@ -223,6 +223,8 @@ def plan_submit(*, plan: CustomerServicePlan, user) -> CustomerServicePlan:
             endorsed_by=None,
             endorsed_at=None,
         )
+        notices.plan_submitted_notify(plan=fresh, user=user)
+    return fresh
 
 
 def plan_endorse(*, plan: CustomerServicePlan, user, note: str = "") -> CustomerServicePlan:
@@ -261,6 +263,7 @@ def plan_request_changes(
             reason="Changes requested",
         )
         _comment(fresh, user, comment, field=field, kind=PlanComment.Kind.CHANGES_REQUESTED)
+        notices.plan_changes_requested_notify(plan=fresh, user=user, comment=comment)
     return fresh
 
 
@@ -281,6 +284,7 @@ def plan_approve(*, plan: CustomerServicePlan, user, comment: str = "") -> Custo
         )
         if comment.strip():
             _comment(fresh, user, comment, kind=PlanComment.Kind.APPROVED)
+        notices.plan_approved_notify(plan=fresh, user=user, comment=comment)
     return fresh
 
 
@@ -302,4 +306,7 @@ def plan_comment_add(*, plan: CustomerServicePlan, user, body: str, field: str =
         raise PermissionDenied
     if not body.strip():
         raise RuleError("A comment needs some text.", "Write the comment, then send it.")
-    return _comment(plan, user, body, field=field)
+    with transaction.atomic():
+        comment = _comment(plan, user, body, field=field)
+        notices.plan_comment_notify(comment=comment)
+    return comment

@@ -48,8 +48,15 @@ def _plan(write=False, act=None):
 @require_GET
 def plan_list(request):
     plans = selectors.plans_visible_to(request.user).order_by("department__name", "-program_year")
+    waiting = selectors.plans_waiting_for_review(request.user)
+    only_waiting = bool(waiting) and request.GET.get("show") == "waiting"
+    if only_waiting:
+        plans = plans.filter(status=PlanStatus.SUBMITTED)
     context = {
         "plans": plans,
+        "waiting": waiting,
+        "only_waiting": only_waiting,
+        "is_reviewer": roles.is_ccso(request.user),
         "to_start": selectors.departments_without_current_plan(request.user),
         "program_year": fiscal.current_program_year(),
     }

@@ -24,6 +24,7 @@ from metrics.models import (
     QuarterlyNarrative,
     Status,
 )
+from metrics.phillystat.models import ReminderDelivery, ReminderKind
 from metrics.phillystat.selectors import narratives_complete
 from plans.models import AreaOfFocus, CustomerServicePlan, Impediment, PlanStatus
 from plans.selectors import plans_visible_to
@@ -48,6 +49,7 @@ NARRATIVE_DUE_FLAG_DAYS = 14
 # cannot tell a draft exists.
 NO_PLAN_SHOWN = "Not yet submitted"
 STATUS_ORDER = (Status.GREEN, Status.AMBER, Status.RED)
+ESCALATED_TO = {ReminderKind.HEAD: "the department head", ReminderKind.CCSO: "the CCSO"}
 
 
 def _days(n: int) -> str:
@@ -61,6 +63,7 @@ class ReviewRow:
     focus_groups_held: int = 0
     internal_sessions: int = 0
     external_sessions: int = 0
+    plan_id: int | None = None
     plan_status: str | None = None
     plan_status_label: str = NO_PLAN_SHOWN
     plan_days_in_status: int | None = None
@@ -74,6 +77,8 @@ class ReviewRow:
     narrative_ready: bool = False  # complete, by the one rule (metrics.phillystat)
     narrative_started: bool = False
     packet_ready: bool = False
+    # Escalations about the next meeting: (who, when), e.g. ("the department head", date)
+    escalations: list[tuple[str, datetime.date]] = field(default_factory=list)
     open_commitments: int = 0
     overdue_commitments: int = 0
     open_impediments: int = 0
@@ -182,6 +187,17 @@ def program_review(user) -> list[ReviewRow]:
         .annotate(last=Max("updated_at"))
     )
     freshness = freshness_scores(ids, [quarter])
+    escalated: dict[int, list] = defaultdict(list)
+    for meeting_id, kind, created in (
+        ReminderDelivery.objects.filter(
+            meeting__in=list(upcoming.values()), kind__in=[ReminderKind.HEAD, ReminderKind.CCSO]
+        )
+        .order_by("created_at")
+        .values_list("meeting_id", "kind", "created_at")
+    ):
+        who = ESCALATED_TO[kind]
+        if who not in [w for w, _ in escalated[meeting_id]]:
+            escalated[meeting_id].append((who, timezone.localdate(created)))
 
     rows = []
     for d in departments:
@@ -196,6 +212,7 @@ def program_review(user) -> list[ReviewRow]:
             open_impediments=impediments.get(d.pk, 0),
         )
         if plan:
+            row.plan_id = plan.pk
             row.plan_status = plan.status
             row.plan_status_label = plan.get_status_display()
             since = plan.status_changed_at or plan.submitted_at or plan.created_at
@@ -214,6 +231,7 @@ def program_review(user) -> list[ReviewRow]:
             row.narrative_ready = key in complete
             row.narrative_started = key in narratives
             row.packet_ready = row.next_meeting.packet_status == "ready"
+            row.escalations = escalated.get(row.next_meeting.pk, [])
         row.open_commitments, row.overdue_commitments = commitments[d.pk]
         row.last_activity = max(
             filter(
@@ -262,6 +280,8 @@ def attention_flags(row: ReviewRow, quarter: fiscal.Quarter, today: datetime.dat
         if until <= NARRATIVE_DUE_FLAG_DAYS:
             state = "not complete" if row.narrative_started else "not written"
             flags.append(f"PhillyStat meeting in {_days(until)}, quarterly narrative {state}")
+    if row.escalations:
+        flags.append(f"escalated to {' and '.join(who for who, _ in row.escalations)}")
     if row.open_impediments:
         flags.append(plural(row.open_impediments, "open impediment"))
     if row.stale:

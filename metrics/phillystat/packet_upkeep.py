@@ -14,7 +14,7 @@ from django.utils import timezone
 from csoprogram.lib import fiscal
 from csoprogram.lib.outbox import outbox_enqueue_many
 
-from . import packet_render
+from . import packet_notices, packet_render
 from .models import PacketSection, PhillyStatMeeting, ReviewPacket
 from .packet_files import temp_files_clean
 from .packets import (
@@ -75,13 +75,16 @@ def packets_sweep(*, now=None) -> dict:
             pk=p.pk, status=Status.BUILDING, build_token=p.build_token
         )
         if p.attempts >= MAX_BUILD_ATTEMPTS:
-            failed += mine.update(
+            gave_up = mine.update(
                 status=Status.FAILED,
                 finished_at=now,
                 heartbeat_at=None,
                 error=f"The build stopped {p.attempts} times without finishing; "
                 "retry it, and tell the administrator if it fails again.",
             )
+            if gave_up:
+                packet_notices.packet_result_notify(packet_id=p.pk)
+            failed += gave_up
         elif mine.update(status=Status.QUEUED, queued_at=now, heartbeat_at=None):
             requeue_packets.append(p.pk)
     lost_packets = list(

@@ -47,7 +47,7 @@ from csoprogram.lib import fiscal
 from csoprogram.lib.outbox import outbox_enqueue, outbox_enqueue_many
 from departments.models import Department
 
-from . import packet_render
+from . import packet_notices, packet_render
 from .models import PacketSection, PhillyStatMeeting, ReviewPacket
 from .packet_files import stored_file_save
 from .packet_merge import packet_compose_files
@@ -274,10 +274,12 @@ def packet_build_in_process(*, packet_id: int) -> bool:
     return ReviewPacket.objects.filter(pk=packet_id, status=Status.READY).exists()
 
 
-def _fail_packet(packet_id: int, error: str) -> None:
-    ReviewPacket.objects.filter(pk=packet_id, status__in=[Status.QUEUED, Status.BUILDING]).update(
+def _fail_packet(packet_id: int, error: str, token: str = "") -> None:
+    failing = ReviewPacket.objects.filter(pk=packet_id, status__in=[Status.QUEUED, Status.BUILDING])
+    if failing.filter(**({"build_token": token} if token else {})).update(
         status=Status.FAILED, error=error[:1000], finished_at=timezone.now(), heartbeat_at=None
-    )
+    ):
+        packet_notices.packet_result_notify(packet_id=packet_id)
 
 
 def _cached_section(fingerprint: str, storage) -> PacketSection | None:
@@ -451,12 +453,8 @@ def packet_merge(*, packet_id: int) -> bool:
             )
     except Exception as exc:
         logger.exception("Packet %s could not be put together", packet_id)
-        ReviewPacket.objects.filter(pk=packet_id, build_token=token).update(
-            status=Status.FAILED,
-            error=f"The packet could not be put together: {type(exc).__name__}: {exc}"[:1000],
-            finished_at=timezone.now(),
-            heartbeat_at=None,
-        )
+        reason = f"The packet could not be put together: {type(exc).__name__}: {exc}"
+        _fail_packet(packet_id, reason, token)
         return False
     fingerprint = hashlib.sha256("".join(s.fingerprint for s in sections).encode()).hexdigest()
     old_file = packet.file
@@ -481,4 +479,5 @@ def packet_merge(*, packet_id: int) -> bool:
         return False
     if old_file and old_file != final and not ReviewPacket.objects.filter(file=old_file).exists():
         storage.delete(old_file)
+    packet_notices.packet_result_notify(packet_id=packet_id)
     return True

@@ -32,7 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from csoprogram.lib import fiscal
-from csoprogram.lib.notifications import notification_create
+from csoprogram.lib.notifications import notification_create, notify
 from csoprogram.lib.outbox import outbox_enqueue_many
 from departments.models import DepartmentAssignment, DepartmentRole
 from departments.roles import CCSO_GROUP
@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 User = get_user_model()
 
 REMINDER_OFFSETS = (14, 7, 1)
+ESCALATION_KINDS = (ReminderKind.HEAD, ReminderKind.CCSO)
 HEAD_ESCALATION_OFFSET = 1
 CCSO_ESCALATION_OFFSET = 0
 # A claimed delivery whose worker died is taken again after this long.
@@ -253,13 +254,24 @@ def reminder_deliver(*, delivery_id: int) -> bool:
             claimed_at=None, last_error=f"{type(exc).__name__}: {exc}"[:500]
         )
         raise
+    in_app = {
+        "title": delivery.subject,
+        "body": "\n".join(i["text"] for i in delivery.missing),
+        "url": reverse("metrics:meeting_detail", kwargs={"pk": delivery.meeting_id}),
+    }
     with transaction.atomic():
-        notification_create(
-            user=recipient,
-            title=delivery.subject,
-            body="\n".join(i["text"] for i in delivery.missing),
-            url=reverse("metrics:meeting_detail", kwargs={"pk": delivery.meeting_id}),
-        )
+        if delivery.kind in ESCALATION_KINDS:
+            # An escalation is a workflow event too (My work, the program
+            # review); it was e-mailed above, so it is in the app only here.
+            notify(
+                kind="escalation",
+                event_key=f"reminder:{delivery.pk}",
+                recipients=[recipient],
+                email=False,
+                **in_app,
+            )
+        else:
+            notification_create(user=recipient, **in_app)
         ReminderDelivery.objects.filter(pk=delivery_id).update(
             sent_at=timezone.now(), emailed=emailed
         )

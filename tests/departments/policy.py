@@ -19,6 +19,7 @@ RULES = [
     Rule("login", dict.fromkeys(PERSONAS, 200) | dict.fromkeys(PERSONAS[1:], 302)),
     Rule("healthz", dict.fromkeys(PERSONAS, 200)),
     same_for_all("home"),
+    same_for_all("inbox"),
     same_for_all("logout", 302, anonymous=302, method="post"),
     same_for_all("password_change"),
     same_for_all("password_change_done"),
@@ -27,6 +28,13 @@ RULES = [
     same_for_all("profile", 302, method="post", data={"first_name": "Pat"}),
     same_for_all("notification_list"),
     same_for_all("notification_read_all", 302, method="post"),
+    same_for_all("notification_preferences"),
+    same_for_all(
+        "notification_preferences",
+        302,
+        method="post",
+        data={"email_kinds": ["plan_submitted"], "daily_digest": "on"},
+    ),
     department_object(
         "notification_open",
         "own_notification",
