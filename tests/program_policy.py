@@ -183,3 +183,13 @@ RULES = [
         obj="program_unpublished_metric",
     ),
 ]
+
+# -- the hand-over of a person's work (csoprogram.handover): the roster's
+# managers only; everyone else 403 before any person is looked up.
+from tests.departments.people_policy import CCSO, by_role  # noqa: E402
+
+RULES += [
+    by_role("csoprogram:person_handover", allowed=CCSO, obj="roster_person"),
+    # Nothing ticked, no successor: the form answers 400 and hands nothing over.
+    by_role("csoprogram:person_handover", allowed=CCSO, ok=400, obj="roster_person", method="post"),
+]
