@@ -31,6 +31,8 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notification_list"),
     path("notifications/read/", views.notification_read_all, name="notification_read_all"),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    # Calendar downloads and the private feed (before the apps' own routes).
+    path("", include("csoprogram.calendar_feed.urls")),
     path("departments/", include("csoprogram.department_urls")),
     path("roster/", include("departments.roster.urls")),
     path("training/", include("departments.training.urls")),
