@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from departments import roles
 from departments.permissions import department_for_user
 from departments.selectors import department_people, departments_visible_to
+from departments.training.selectors import training_progress
 
 from .stage import STAGE_KEYS, STAGE_LABELS, department_stage, departments_with_stage, with_stage
 
@@ -28,6 +29,7 @@ def department_detail(request, slug):
         "department": annotated,
         "stage": department_stage(annotated),
         "people": department_people(department),
+        "training": training_progress([department.pk])[department.pk],
         "is_cso": roles.is_cso(request.user, department),
         "is_analyst": roles.is_analyst(request.user, department),
         "is_ccso": roles.is_ccso(request.user),

@@ -120,3 +120,20 @@ class DepartmentPublication(models.Model):
 from csoprogram.history import register_history  # noqa: E402
 
 register_history()
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar feed: their meetings and due dates, read by
+    their calendar application from a secret address. Only the SHA-256 of the
+    secret is kept (the address is shown once); making a new one or revoking
+    it stops the old address at once."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"

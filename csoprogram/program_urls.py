@@ -2,6 +2,7 @@
 its own routes, all named in the "csoprogram" namespace."""
 
 from .audit import urls as audit
+from .handover import urls as handover
 from .outcomes import urls as outcomes
 from .program_meetings import urls as program_meetings
 from .publication import urls as publication
@@ -14,4 +15,5 @@ urlpatterns = [
     *program_meetings.urlpatterns,
     *publication.urlpatterns,
     *audit.urlpatterns,
+    *handover.urlpatterns,
 ]

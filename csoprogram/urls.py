@@ -38,6 +38,8 @@ urlpatterns = [
         name="notification_preferences",
     ),
     path("notifications/<int:pk>/open/", views.notification_open, name="notification_open"),
+    # Calendar downloads and the private feed (before the apps' own routes).
+    path("", include("csoprogram.calendar_feed.urls")),
     path("departments/", include("csoprogram.department_urls")),
     path("roster/", include("departments.roster.urls")),
     path("training/", include("departments.training.urls")),

@@ -17,7 +17,7 @@ from departments.training.selectors import training_for_person
 from .forms import ProfileForm
 from .inbox.selectors import inbox_for
 from .lib.notifications import notifications_for, notifications_mark_read
-from .models import Notification
+from .models import CalendarFeed, Notification
 from .stage import departments_with_stage, with_stage
 
 
@@ -177,5 +177,9 @@ def profile(request):
     return render(
         request,
         "registration/profile.html",
-        {"form": form, "api_tokens": api_tokens_active(request.user)},
+        {
+            "form": form,
+            "api_tokens": api_tokens_active(request.user),
+            "calendar_feed": CalendarFeed.objects.filter(user=request.user).first(),
+        },
     )

@@ -183,3 +183,36 @@ RULES = [
         obj="program_unpublished_metric",
     ),
 ]
+
+# -- the hand-over of a person's work (csoprogram.handover): the roster's
+# managers only; everyone else 403 before any person is looked up.
+from tests.departments.people_policy import CCSO, by_role  # noqa: E402
+
+RULES += [
+    by_role("csoprogram:person_handover", allowed=CCSO, obj="roster_person"),
+    # Nothing ticked, no successor: the form answers 400 and hands nothing over.
+    by_role("csoprogram:person_handover", allowed=CCSO, ok=400, obj="roster_person", method="post"),
+]
+
+
+# -- calendars (csoprogram.calendar_feed): a meeting's .ics answers whoever may
+# read the meeting (404 for another department's); the private feed answers
+# its secret address to anyone (no sign-in: calendar applications have none);
+# the profile's renew and revoke are each signed-in person's own.
+def calendar_feed_token(dept, world):
+    from csoprogram.calendar_feed.services import calendar_feed_renew
+
+    cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
+    return {"token": calendar_feed_renew(user=cso)}
+
+
+OBJECTS["calendar_feed_token"] = calendar_feed_token
+
+RULES += [
+    department_object("phillystat_meeting_ics", "meeting"),
+    department_object("focus_group_session_ics", "session"),
+    Rule("program_meeting_ics", _program_wide_only(), _program_wide_only(), obj="program_meeting"),
+    Rule("calendar_feed", _everyone(200), _everyone(200), obj="calendar_feed_token"),
+    same_for_all("calendar_feed_renew", 200, method="post"),
+    same_for_all("calendar_feed_revoke", 302, method="post"),
+]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from csoprogram.lib import fiscal
 from departments import roles
+from departments.training.selectors import training_progress
 from focusgroups.models import Audience
 from focusgroups.selectors import departments_strengths_and_opportunities
 from metrics.models import Status
@@ -96,6 +97,11 @@ class OutcomesTotals:
     areas_active: int = 0
     metrics_with_value: int = 0
     metrics_on_target: int = 0
+    # The CSO training program: the active CSOs of these departments, and
+    # those who completed every required module (names, for the session).
+    csos: int = 0
+    trained: list[str] = field(default_factory=list)
+    training_required: int = 0
 
 
 @dataclass
@@ -156,6 +162,14 @@ def _themes(summaries, count: str) -> list[CardTheme]:
     ]
 
 
+def _training_totals(totals: OutcomesTotals, progress) -> None:
+    people = {t.user.pk: t for rows in progress.values() for t in rows}
+    totals.csos = len(people)
+    totals.training_required = next((t.total_required for t in people.values()), 0)
+    if totals.training_required:
+        totals.trained = sorted((str(t.user) for t in people.values() if t.done), key=str.lower)
+
+
 def outcomes_dashboard(
     user, *, meeting_id: int | None = None, stage: str = "", status: str = ""
 ) -> OutcomesDashboard:
@@ -183,6 +197,7 @@ def outcomes_dashboard(
     sessions = session_facts(ids)
 
     totals = OutcomesTotals(departments=len(departments))
+    _training_totals(totals, training_progress(ids))
     cards = []
     for d in departments:
         plan = plans.get(d.pk)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from csoprogram.lib import fiscal
 from departments.models import Department
+from departments.training.selectors import training_progress
 from metrics.models import (
     Commitment,
     MetricValue,
@@ -85,6 +86,7 @@ class ReviewRow:
     last_activity: datetime.datetime | None = None
     freshness: Freshness | None = None
     flags: list[str] = field(default_factory=list)
+    training: list = field(default_factory=list)  # departments.training CsoTraining, per CSO
 
     @property
     def stale(self) -> bool:
@@ -198,6 +200,7 @@ def program_review(user) -> list[ReviewRow]:
         who = ESCALATED_TO[kind]
         if who not in [w for w, _ in escalated[meeting_id]]:
             escalated[meeting_id].append((who, timezone.localdate(created)))
+    training = training_progress(ids)
 
     rows = []
     for d in departments:
@@ -247,6 +250,7 @@ def program_review(user) -> list[ReviewRow]:
         )
         row.freshness = freshness[d.pk][0]
         row.flags = attention_flags(row, quarter, today)
+        row.training = training.get(d.pk, [])
         rows.append(row)
     return rows
 

@@ -19,6 +19,8 @@ from departments.accounts.services import (
 from departments.models import Department, DepartmentAssignment, DepartmentRole, User
 from departments.sessions import end_all_sessions
 
+from .signals import person_deactivating
+
 PROGRAM_ROLE_LABELS = {
     roles.CCSO_GROUP: "Chief Customer Service Officer",
     roles.MDO_GROUP: "Managing Director's Office",
@@ -140,6 +142,9 @@ def person_deactivate(*, actor: User, person: User) -> User:
         raise ValidationError("You cannot deactivate yourself.")
     if not person.is_active:
         return person
+    # Nothing may stay owned by an inactive person: the receivers refuse while
+    # they own anything (csoprogram.handover lists it and hands it over).
+    person_deactivating.send(sender=User, person=person)
     if roles.is_ccso(person) and not _other_active_ccso_exists(person):
         raise ValidationError(
             "This is the only active Chief Customer Service Officer: give the role to someone "

@@ -1,10 +1,7 @@
 """Forms of the PhillyStat pages."""
 
-import datetime
-
 from django import forms
 
-from csoprogram.lib import fiscal
 from csoprogram.lib.forms import crispy_helper
 from departments.models import User
 
@@ -42,17 +39,6 @@ class MeetingYearForm(forms.Form):
         if not any(data.get(f"q{q}") for q in (1, 2, 3, 4)):
             raise forms.ValidationError("Give at least one meeting date.")
         return data
-
-
-def suggested_meeting_dates(fiscal_year: int) -> dict[str, object]:
-    """Each quarter's meeting in the third week of the month after it ends, on a Wednesday."""
-    result = {}
-    for q in fiscal.fiscal_year_quarters(fiscal_year):
-        nxt = q.next().start
-        day = nxt + datetime.timedelta(days=14)
-        day += datetime.timedelta(days=(2 - day.weekday()) % 7)
-        result[f"q{q.quarter}"] = day
-    return result
 
 
 class MeetingForm(forms.Form):

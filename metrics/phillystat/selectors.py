@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import (
     BooleanField,
@@ -313,3 +313,37 @@ def open_commitments(department, *, before: date | None = None) -> QuerySet[Comm
 def carried_commitments(meeting: PhillyStatMeeting) -> QuerySet[Commitment]:
     """Open commitments from the department's earlier meetings, carried to this one."""
     return open_commitments(meeting.department).filter(meeting__date__lt=meeting.date)
+
+
+def meeting_year_to_schedule(department, *, today=None) -> tuple[int, dict[str, object]]:
+    """The scheduler's defaults: the current fiscal year while one of its
+    quarters still to be met about has no meeting (its suggested date not
+    past), else the next fiscal year; suggested dates for the quarters with
+    no meeting only, from the next unscheduled one on. One query."""
+    today = today or fiscal.today()
+    year = fiscal.current_quarter(today).fiscal_year
+    taken = set(
+        PhillyStatMeeting.objects.filter(
+            department=department, fiscal_year__in=(year, year + 1)
+        ).values_list("fiscal_year", "quarter")
+    )
+    for fy in (year, year + 1):
+        dates = {
+            key: day
+            for key, day in suggested_meeting_dates(fy).items()
+            if (fy, int(key[1])) not in taken and day >= today
+        }
+        if dates:
+            return fy, dates
+    return year + 1, {}
+
+
+def suggested_meeting_dates(fiscal_year: int) -> dict[str, object]:
+    """Each quarter's meeting in the third week of the month after it ends, on a Wednesday."""
+    result = {}
+    for q in fiscal.fiscal_year_quarters(fiscal_year):
+        nxt = q.next().start
+        day = nxt + timedelta(days=14)
+        day += timedelta(days=(2 - day.weekday()) % 7)
+        result[f"q{q.quarter}"] = day
+    return result

@@ -28,7 +28,6 @@ from .forms import (
     MeetingForm,
     MeetingYearForm,
     NarrativeForm,
-    suggested_meeting_dates,
 )
 from .models import NarrativeCorrection, ReviewPacket
 from .permissions import commitment_for_user, meeting_for_user
@@ -55,9 +54,8 @@ def meeting_list(request):
 
 def meeting_schedule(request, slug):
     department = department_for(request.user, slug, action=SCHEDULE_MEETING)
-    current = fiscal.current_quarter()
-    year = current.fiscal_year if current.quarter == 1 else current.fiscal_year + 1
-    initial = {"fiscal_year": year, **suggested_meeting_dates(year)}
+    year, dates = selectors.meeting_year_to_schedule(department)
+    initial = {"fiscal_year": year, **dates}
     form = MeetingYearForm(request.POST or None, department=department, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

@@ -145,6 +145,9 @@ def test_deactivating_ends_sessions_and_revokes_api_tokens(client, ccso, cso_fle
     their_browser.force_login(cso_fleet)
     assert their_browser.get(reverse("home")).status_code == 200
 
+    # They left their role first (nothing may stay owned by an inactive
+    # person: tests/csoprogram/test_handover.py).
+    services.assignment_remove(actor=ccso, assignment=cso_fleet.assignments.get())
     client.force_login(ccso)
     response = client.post(reverse("roster:person_deactivate", kwargs={"pk": cso_fleet.pk}))
     assert response.status_code == 302
@@ -166,7 +169,8 @@ def test_ccso_cannot_deactivate_herself_or_the_last_ccso(client, ccso):
     ccso.refresh_from_db()
     assert ccso.is_active
     admin = UserFactory(username="admin", is_superuser=True)
-    with pytest.raises(services.ValidationError, match="only active Chief"):
+    # Holding the role, the CCSO owns it: it must go to a successor first.
+    with pytest.raises(services.ValidationError, match="Hand it over first.*Chief Customer"):
         services.person_deactivate(actor=admin, person=ccso)
     with pytest.raises(services.ValidationError, match="needs an active Chief"):
         services.program_role_set(actor=admin, person=ccso, group_name=roles.CCSO_GROUP, held=False)

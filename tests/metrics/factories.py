@@ -179,3 +179,16 @@ class NarrativeCorrectionFactory(factory.django.DjangoModelFactory):
     department = factory.LazyAttribute(lambda c: c.narrative.department)
     what_changed = "Opened a second and a third service window."
     reason = "The third window opened in the last week of the quarter."
+
+
+class ReminderDeliveryFactory(factory.django.DjangoModelFactory):
+    """A PhillyStat reminder created for a person and not sent yet (queued)."""
+
+    class Meta:
+        model = "metrics.ReminderDelivery"
+
+    meeting = factory.SubFactory(PhillyStatMeetingFactory)
+    kind = "cso"
+    offset_days = 7
+    subject = factory.LazyAttribute(lambda r: f"Narrative due for {r.meeting.quarter_label}")
+    body = "Write the quarterly narrative."
