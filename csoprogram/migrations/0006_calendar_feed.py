@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('csoprogram', '0004_history_of_program_records'),
+        ('csoprogram', '0005_workflow_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
