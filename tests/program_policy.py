@@ -192,7 +192,27 @@ RULES += [
     by_role("csoprogram:person_handover", allowed=CCSO, obj="roster_person"),
     # Nothing ticked, no successor: the form answers 400 and hands nothing over.
     by_role("csoprogram:person_handover", allowed=CCSO, ok=400, obj="roster_person", method="post"),
+    # Everything ticked, to a newcomer: handed over, back to the page.
+    by_role(
+        "csoprogram:person_handover",
+        allowed=CCSO,
+        ok=302,
+        obj="roster_person",
+        method="post",
+        data=lambda objects: _hand_over_everything(objects),
+    ),
 ]
+
+
+def _hand_over_everything(objects):
+    from django.contrib.auth import get_user_model
+
+    from csoprogram.handover.selectors import owned_by_person
+    from tests.departments.factories import UserFactory
+
+    person = get_user_model().objects.get(pk=objects["kwargs"]["pk"])
+    keys = [item.key for group in owned_by_person(person) for item in group.items]
+    return {"items": keys, "successor": UserFactory().pk}
 
 
 # -- calendars (csoprogram.calendar_feed): a meeting's .ics answers whoever may
@@ -202,8 +222,11 @@ RULES += [
 def calendar_feed_token(dept, world):
     from csoprogram.calendar_feed.services import calendar_feed_renew
 
-    cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
-    return {"token": calendar_feed_renew(user=cso)}
+    # A person of their own: the production world gives every rule's pair of
+    # departments the same personas, and a renewal ends the earlier address.
+    from tests.departments.factories import UserFactory
+
+    return {"token": calendar_feed_renew(user=UserFactory())}
 
 
 OBJECTS["calendar_feed_token"] = calendar_feed_token

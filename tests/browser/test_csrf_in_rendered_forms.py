@@ -30,6 +30,8 @@ PAGES_PER_VIEW = 2
 # Links that are not pages: downloads, files, API, admin, leaving the session.
 SKIP_PREFIXES = ("/static/", "/media/", "/api/", "/admin/", "/accounts/logout/")
 SKIP_VIEW_WORDS = ("export", "csv", "download", "chart", "sparkline")
+# Files a browser downloads rather than shows (calendars, documents, tables).
+SKIP_SUFFIXES = (".ics", ".pdf", ".csv", ".zip", ".xlsx")
 # Bounded: the whole crawl must finish well inside CI's budget.
 CRAWL_SECONDS_PER_PERSONA = 45
 
@@ -71,7 +73,7 @@ def _page_url(href: str, current: str) -> str | None:
         return None
     path = href if href.startswith("/") else urlparse(current).path.rsplit("/", 1)[0] + "/" + href
     path = urldefrag(path).url
-    if path.startswith(SKIP_PREFIXES):
+    if path.startswith(SKIP_PREFIXES) or urlparse(path).path.endswith(SKIP_SUFFIXES):
         return None
     return path
 
