@@ -51,7 +51,8 @@ class StarterMetricAdmin(admin.ModelAdmin):
 class CommitmentInline(admin.TabularInline):
     model = Commitment
     extra = 0
-    fields = ["what", "owner", "due", "closed_at"]
+    fields = ["what", "owner", "due", "status", "closed_at"]
+    raw_id_fields = ["owner"]
 
 
 @admin.register(PhillyStatMeeting)

@@ -15,6 +15,7 @@ from plans.models import AreaOfFocus
 from . import services
 from .models import (
     Commitment,
+    CommitmentStatus,
     CorrectionStatus,
     Metric,
     PhillyStatMeeting,
@@ -22,6 +23,7 @@ from .models import (
     Status,
     ValueCorrection,
 )
+from .phillystat import commitments
 from .phillystat import services as phillystat_services
 
 # name, definition, unit, direction, frequency, baseline, target, amber band, data source
@@ -322,34 +324,57 @@ def _seed_history(context: dict) -> dict:
                         tzinfo=datetime.UTC,
                     )
                 )
-            past = meeting.date < today
-            if past and not meeting.commitments.exists():
-                phillystat_services.commitment_create(
-                    user=analyst,
-                    meeting=meeting,
-                    what=f"Report weekly wait times to the CSO until the {q.next().label} meeting",
-                    owner="PhillyStat analyst",
-                    due=meeting.date + datetime.timedelta(days=30),
-                )
-                phillystat_services.commitment_create(
-                    user=analyst,
-                    meeting=meeting,
-                    what="Train two more staff on first-contact resolution",
-                    owner="Customer Service Officer",
-                    due=meeting.date + datetime.timedelta(days=60),
-                )
-        # Everything before the last two past meetings is done.
-        past_meetings = [m for m in meetings if m.date < today]
-        for old in past_meetings[:-2]:
-            Commitment.objects.filter(meeting=old, closed_at=None).update(
-                closed_at=datetime.datetime.combine(
-                    old.date + datetime.timedelta(days=40),
-                    datetime.time(12),
-                    tzinfo=datetime.UTC,
-                ),
-                closed_by=analyst,
-            )
+        _seed_commitments(department, d_index, [m for m in meetings if m.date < today], today)
     return by_department
+
+
+def _seed_commitments(department, d_index: int, past_meetings: list, today) -> None:
+    """Two commitments per past meeting, owned by the analyst and the CSO:
+    those of older meetings are done; of the meeting before last, the CSO's is
+    overdue in every third department (a week and more: the CCSO is told); of
+    the last meeting, the analyst's is due in two days and the CSO's in a month."""
+    analyst, cso = _analyst(department), _cso(department)
+    if analyst is None:
+        return
+    cso = cso or analyst
+    day = datetime.timedelta(days=1)
+    for index, meeting in enumerate(past_meetings):
+        if meeting.commitments.exists():
+            continue
+        q = meeting.fiscal_quarter
+        from_last = len(past_meetings) - 1 - index  # 0: the last meeting
+        dues = {
+            0: (today + 2 * day, today + 30 * day),
+            1: (meeting.date + 30 * day, today - 10 * day),
+        }.get(from_last, (meeting.date + 30 * day, meeting.date + 60 * day))
+        made = [
+            commitments.commitment_create(
+                user=analyst,
+                meeting=meeting,
+                what=f"Report weekly wait times to the CSO until the {q.next().label} meeting",
+                owner=analyst,
+                due=dues[0],
+            ),
+            commitments.commitment_create(
+                user=analyst,
+                meeting=meeting,
+                what="Train two more staff on first-contact resolution",
+                owner=cso,
+                due=dues[1],
+            ),
+        ]
+        if from_last == 0:
+            continue
+        done = made if from_last > 1 or d_index % 3 != 0 else made[:1]
+        for c in done:
+            Commitment.objects.filter(pk=c.pk, status=CommitmentStatus.OPEN).update(
+                status=CommitmentStatus.DONE,
+                closing_note="Done; the report is on the department's shared drive.",
+                closed_at=datetime.datetime.combine(
+                    min(c.due, today), datetime.time(12), tzinfo=datetime.UTC
+                ),
+                closed_by=c.owner,
+            )
 
 
 def _seed_data_trust(by_department: dict) -> None:

@@ -1,6 +1,7 @@
 """What a person owns in metrics and PhillyStat, for the hand-over
 (csoprogram.handover): the metrics they own as analyst, the coming PhillyStat
-meetings they are the analyst of, and the reminders queued for them; and, with
+meetings they are the analyst of, the open commitments they own and the
+reminders queued for them; and, with
 a CSO's role, the quarterly narratives due. The successor of a metric or a
 meeting must be a PhillyStat analyst of its department (the rule the forms
 and services keep)."""
@@ -18,7 +19,8 @@ from csoprogram.lib.timeline import history_user
 from departments import roles
 
 from .models import Metric
-from .phillystat.models import PhillyStatMeeting, ReminderDelivery
+from .phillystat.models import Commitment, CommitmentStatus, PhillyStatMeeting, ReminderDelivery
+from .phillystat.permissions import can_own_commitment
 from .phillystat.selectors import narratives_complete
 
 
@@ -101,6 +103,57 @@ class MeetingAnalystProvider:
                 m.analyst = successor
                 m.save(update_fields=["analyst"])
         return len(meetings)
+
+
+class OwnedCommitmentProvider:
+    """Open PhillyStat commitments the person owns: the successor owns them
+    (someone who may own the department's commitments: its CSO, head or
+    analyst, or the CCSO). The successor is not told one by one: the hand-over
+    is the news."""
+
+    kind = "commitment"
+    heading = "Open PhillyStat commitments they own"
+
+    def _open(self):
+        return Commitment.objects.filter(status=CommitmentStatus.OPEN, department__active=True)
+
+    def owned(self, user_ids):
+        result = defaultdict(list)
+        for c in (
+            self._open()
+            .filter(owner_id__in=user_ids)
+            .select_related("department")
+            .order_by("due", "pk")
+        ):
+            result[c.owner_id].append(
+                OwnedItem(
+                    self.kind,
+                    c.pk,
+                    f"“{c.what[:80]}”, {c.department.display_name}, due {_day(c.due)}",
+                    department_id=c.department_id,
+                    url=c.get_absolute_url(),
+                )
+            )
+        return result
+
+    def hand_over(self, *, actor, person, successor, pks):
+        commitments = list(
+            self._open().filter(owner=person, pk__in=pks).select_related("department")
+        )
+        checked = {}
+        with history_user(actor):
+            for c in commitments:
+                if c.department_id not in checked:
+                    checked[c.department_id] = can_own_commitment(successor, c.department)
+                if not checked[c.department_id]:
+                    raise RuleError(
+                        f"{successor} may not own the commitments of {c.department.display_name}.",
+                        "Hand a role in the department over with them, or choose its CSO, "
+                        "head or analyst, or the Chief Customer Service Officer.",
+                    )
+                c.owner = successor
+                c.save(update_fields=["owner"])
+        return len(commitments)
 
 
 class QueuedReminderProvider:

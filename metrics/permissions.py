@@ -2,7 +2,9 @@
 
 Who may do what:
 - see: the department's people (CSO, head, analyst), the CCSO and the MDO;
-- enter values, set baseline/target/band, record commitments: the department's analysts;
+- enter values, set baseline/target/band: the department's analysts;
+- record, edit and drop commitments: the department's analysts and the CCSO
+  (their owners mark them done: metrics.phillystat.permissions);
 - propose a metric, copy from the library: the department's CSOs and analysts;
 - write the quarterly narrative: the department's CSOs;
 - schedule PhillyStat meetings: the department's analysts and the CCSO;
@@ -34,7 +36,7 @@ APPROVE_CORRECTION = "approve_correction"
 
 def can(user, action: str, department) -> bool:
     """The one answer to "may this user do this in this department?"."""
-    if action in (ENTER_VALUES, EDIT_METRIC, RECORD_COMMITMENT):
+    if action in (ENTER_VALUES, EDIT_METRIC):
         return roles.is_analyst(user, department)
     if action == PROPOSE_METRIC:
         return roles.has_department_role(
@@ -47,7 +49,7 @@ def can(user, action: str, department) -> bool:
         return roles.is_ccso(user) or (
             user.is_authenticated and user.has_perm("metrics.approve_valuecorrection")
         )
-    if action in (SCHEDULE_MEETING, BUILD_PACKET):
+    if action in (SCHEDULE_MEETING, BUILD_PACKET, RECORD_COMMITMENT):
         return roles.is_ccso(user) or (
             department is not None and roles.is_analyst(user, department)
         )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import correction_views, views
-from .phillystat import packet_views
+from .phillystat import commitment_views, packet_views
 from .phillystat import views as phillystat
 
 app_name = "metrics"
@@ -40,11 +40,16 @@ urlpatterns = [
     path("meetings/<int:pk>/narrative/", phillystat.narrative_edit, name="narrative_edit"),
     path(
         "meetings/<int:pk>/commitments/new/",
-        phillystat.commitment_create,
+        commitment_views.commitment_create,
         name="commitment_create",
     ),
     path("meetings/<int:pk>/memo/", phillystat.meeting_memo, name="meeting_memo"),
-    path("commitments/<int:pk>/close/", phillystat.commitment_close, name="commitment_close"),
+    path(
+        "commitments/<int:pk>/close/",
+        commitment_views.commitment_close,
+        name="commitment_close",
+    ),
+    path("commitments/<int:pk>/edit/", commitment_views.commitment_edit, name="commitment_edit"),
     path(
         "meetings/<int:pk>/packet/", packet_views.meeting_packet_build, name="meeting_packet_build"
     ),

@@ -64,13 +64,28 @@ def impediment_resolve(*, impediment: Impediment, user, resolution: str) -> Impe
     return fresh
 
 
-def support_record(*, department, user, description: str, impediment=None) -> LeaderSupport:
+def support_record(
+    *, department, user, description: str, impediment=None, success=None
+) -> LeaderSupport:
+    """Support and encouragement given, on one of the department's impediments
+    or successes (or on neither)."""
     if not permissions.can_record_support(user, department):
         raise PermissionDenied
-    if impediment is not None and impediment.department_id != department.pk:
-        raise PermissionDenied
+    for record in (impediment, success):
+        if record is not None and record.department_id != department.pk:
+            raise PermissionDenied
+    if impediment is not None and success is not None:
+        raise RuleError(
+            "Support is given on an impediment or on a success, not both.",
+            "Choose one of them, or record the support twice.",
+            field="success",
+        )
     return LeaderSupport.objects.create(
-        department=department, impediment=impediment, description=description, given_by=user
+        department=department,
+        impediment=impediment,
+        success=success,
+        description=description,
+        given_by=user,
     )
 
 

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from csoprogram.lib.access import post_only, read_only
+from csoprogram.lib.forms import form_submit
 from csoprogram.lib.rules import RuleError
 
 from . import change_management, permissions, selectors
@@ -73,9 +74,14 @@ def impediment_resolve(request, impediment, pk):
 @post_only(_department_for("support"))
 def support_create(request, department, slug):
     form = SupportForm(request.POST, department=department)
-    if not form.is_valid():
+    recorded = form_submit(
+        form,
+        lambda data: change_management.support_record(
+            department=department, user=request.user, **data
+        ),
+    )
+    if recorded is None:
         return _change_page(request, department, status=400, support_form=form)
-    change_management.support_record(department=department, user=request.user, **form.cleaned_data)
     messages.success(request, "The support you gave is recorded.")
     return redirect("plans:change_record", slug=department.slug)
 

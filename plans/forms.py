@@ -226,6 +226,9 @@ class SupportForm(_Crispy, forms.Form):
     impediment = forms.ModelChoiceField(
         label="For the impediment (optional)", queryset=Impediment.objects.none(), required=False
     )
+    success = forms.ModelChoiceField(
+        label="For the success (optional)", queryset=Success.objects.none(), required=False
+    )
 
     def __init__(self, *args, department, **kwargs):
         # Three forms share the change-record page and a "description" field:
@@ -234,6 +237,7 @@ class SupportForm(_Crispy, forms.Form):
         super().__init__(*args, **kwargs)
         self._helper()
         self.fields["impediment"].queryset = Impediment.objects.filter(department=department)
+        self.fields["success"].queryset = Success.objects.filter(department=department)
 
 
 class SuccessForm(_Crispy, forms.ModelForm):

@@ -224,13 +224,18 @@ class Impediment(models.Model):
 
 
 class LeaderSupport(models.Model):
-    """Support and encouragement a leader gave the department's CSO."""
+    """Support and encouragement a leader (the department head, the CCSO, the
+    Managing Director's Office) gave the department's CSO, on an impediment or
+    a success or in general."""
 
     department = models.ForeignKey(
         Department, on_delete=models.CASCADE, related_name="leader_support"
     )
     impediment = models.ForeignKey(
         Impediment, null=True, blank=True, on_delete=models.SET_NULL, related_name="support"
+    )
+    success = models.ForeignKey(
+        "plans.Success", null=True, blank=True, on_delete=models.SET_NULL, related_name="support"
     )
     description = models.TextField("Support given")
     given_by = models.ForeignKey(

@@ -92,8 +92,10 @@ def can_log_impediment(user, department) -> bool:
 
 
 def can_record_support(user, department) -> bool:
-    """Leaders record the support they gave: the department head and the CCSO."""
-    return roles.is_ccso(user) or roles.is_head(user, department)
+    """Leaders record the support and encouragement they gave: the department
+    head, the CCSO and the Managing Director's Office (the only thing the MDO
+    writes)."""
+    return roles.is_program_wide(user) or roles.is_head(user, department)
 
 
 def can_record_success(user, department) -> bool:

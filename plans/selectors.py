@@ -388,7 +388,7 @@ def change_record(department) -> dict:
         ),
         "support": list(
             LeaderSupport.objects.filter(department=department).select_related(
-                "given_by", "impediment"
+                "given_by", "impediment", "success"
             )
         ),
         "successes": list(

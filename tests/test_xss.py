@@ -4,6 +4,7 @@ every page that renders them."""
 import pytest
 from django.urls import reverse
 
+from tests.departments.factories import UserFactory, assign
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory, ThemeFactory
 from tests.metrics.factories import (
     CommitmentFactory,
@@ -73,7 +74,12 @@ def poisoned(dept_fleet, cso_fleet):
         what_changed=_payload(next(n)),
         impediments=_payload(next(n)),
     )
-    CommitmentFactory(meeting=meeting, what=_payload(next(n)), owner=_payload(next(n))[:200])
+    owner = assign(
+        UserFactory(first_name=_payload(next(n))[:150], last_name="Owner"),
+        dept_fleet,
+        "cso",
+    )
+    CommitmentFactory(meeting=meeting, what=_payload(next(n)), owner=owner)
     return {"session": session, "plan": plan, "metric": metric, "meeting": meeting}
 
 

@@ -5,13 +5,19 @@ is one more provider here (see csoprogram.lib.handover)."""
 
 from departments.roster.handover import AssignmentProvider, ProgramRoleProvider
 from focusgroups.handover import FacilitatedSessionProvider
-from metrics.handover import MeetingAnalystProvider, OwnedMetricProvider, QueuedReminderProvider
+from metrics.handover import (
+    MeetingAnalystProvider,
+    OwnedCommitmentProvider,
+    OwnedMetricProvider,
+    QueuedReminderProvider,
+)
 
 PROVIDERS = (
     AssignmentProvider(),
     ProgramRoleProvider(),
     OwnedMetricProvider(),
     MeetingAnalystProvider(),
+    OwnedCommitmentProvider(),
     FacilitatedSessionProvider(),
     QueuedReminderProvider(),
 )

@@ -2,7 +2,7 @@
 
 Each takes an InboxContext and returns InboxItems, in a fixed number of
 queries whatever the number of departments. PROVIDERS lists them; add a
-provider there (commitments they own, overdue commitments...).
+provider there.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ from departments.models import Department, DepartmentRole
 from focusgroups.models import Theme
 from focusgroups.selectors import annotate_focus_group_progress
 from metrics.phillystat.models import (
+    Commitment,
+    CommitmentStatus,
     PhillyStatMeeting,
     ReminderDelivery,
     ReminderKind,
@@ -155,6 +157,76 @@ def failed_packets(ctx: InboxContext) -> list[InboxItem]:
             Q(meeting=None) | Q(meeting__date__gte=ctx.today), status=ReviewPacket.Status.FAILED
         ).order_by("pk")
     ]
+
+
+def overdue_commitments(ctx: InboxContext) -> list[InboxItem]:
+    """For the CCSO: each department's overdue commitments (those she owns
+    herself are under commitments_owned)."""
+    if not ctx.is_ccso:
+        return []
+    by_department: dict[int, list[Commitment]] = {}
+    for c in (
+        Commitment.objects.filter(
+            status=CommitmentStatus.OPEN, due__lt=ctx.today, department__active=True
+        )
+        .exclude(owner=ctx.user)
+        .select_related("department", "owner")
+        .order_by("due", "pk")
+    ):
+        by_department.setdefault(c.department_id, []).append(c)
+    items = []
+    for overdue in by_department.values():
+        oldest, n = overdue[0], len(overdue)
+        late = _days((ctx.today - oldest.due).days)
+        items.append(
+            InboxItem(
+                kind="Commitments",
+                title=f"{oldest.department.display_name}: {n} commitment{'s' if n != 1 else ''} "
+                "overdue",
+                why=f"The oldest was due {oldest.due:%-d %B} ({late} ago), owned by "
+                f"{oldest.owner or 'nobody'}: “{oldest.what[:80]}”.",
+                url=oldest.get_absolute_url(),
+                urgency=URGENT,
+                due=oldest.due,
+            )
+        )
+    return items
+
+
+# -- Everyone who owns a commitment ------------------------------------------------------
+
+
+def commitments_owned(ctx: InboxContext) -> list[InboxItem]:
+    """The open commitments the person owns, overdue first; each links to the
+    page where its owner marks it done with a note."""
+    items = []
+    for c in (
+        Commitment.objects.filter(
+            owner=ctx.user, status=CommitmentStatus.OPEN, department__active=True
+        )
+        .select_related("department", "meeting")
+        .order_by("due", "pk")
+    ):
+        days = (c.due - ctx.today).days
+        when = (
+            f"overdue since {c.due:%-d %B} ({_days(-days)})"
+            if days < 0
+            else "due today"
+            if days == 0
+            else f"due {c.due:%-d %B} (in {_days(days)})"
+        )
+        items.append(
+            InboxItem(
+                kind="Commitment",
+                title=c.what[:120],
+                why=f"You committed to it at the {c.department.display_name} PhillyStat "
+                f"meeting ({c.meeting.quarter_label}); {when}. Mark it done with a note.",
+                url=reverse("metrics:commitment_close", kwargs={"pk": c.pk}),
+                urgency=urgency_for(c.due, ctx.today),
+                due=c.due,
+            )
+        )
+    return items
 
 
 # -- Customer Service Officers ----------------------------------------------------------
@@ -348,6 +420,8 @@ PROVIDERS: list[Callable[[InboxContext], list[InboxItem]]] = [
     public_pages_to_approve,
     escalations,
     failed_packets,
+    overdue_commitments,
+    commitments_owned,
     changes_requested,
     narrative_due,
     focus_groups_to_hold,

@@ -33,6 +33,7 @@ NOTIFICATION_KINDS: dict[str, str] = {
     "commitment_assigned": "A PhillyStat commitment is assigned to you",
     "commitment_due": "A commitment is due in 3 days",
     "commitment_overdue": "A commitment is overdue",
+    "commitment_escalated": "A commitment is overdue by a week or more",
     "escalation": "An escalation: a department is not ready for its meeting",
     "memo_sent": "A PhillyStat memo is sent",
 }

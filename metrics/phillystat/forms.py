@@ -6,6 +6,8 @@ from csoprogram.lib.forms import crispy_helper
 from departments.models import User
 
 from ..forms import analysts_of
+from .models import CommitmentStatus
+from .permissions import commitment_owners
 
 _helper = crispy_helper
 
@@ -97,10 +99,49 @@ class NarrativeForm(forms.Form):
 
 
 class CommitmentForm(forms.Form):
+    """Record or edit a commitment: what, who owns it, by when."""
+
     what = forms.CharField(label="Commitment", widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label="Owner", max_length=200)
+    owner = forms.ModelChoiceField(
+        label="Owner",
+        queryset=User.objects.none(),
+        error_messages={
+            "invalid_choice": "A commitment is owned by the department's CSO, head or "
+            "PhillyStat analyst, or by the Chief Customer Service Officer. "
+            "Choose one from the list."
+        },
+    )
     due = forms.DateField(label="Due date", widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, department, **kwargs):
+        kwargs.setdefault("auto_id", "commitment_%s")
         super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = commitment_owners(department)
+        self.helper = _helper()
+
+
+class CommitmentCloseForm(forms.Form):
+    """Mark a commitment done with a note (its owner), or drop it (the analyst
+    or the CCSO, saying why)."""
+
+    status = forms.ChoiceField(
+        label="Close as",
+        choices=[(CommitmentStatus.DONE, "Done"), (CommitmentStatus.DROPPED, "Dropped")],
+        initial=CommitmentStatus.DONE,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="Note",
+        required=False,
+        max_length=2000,
+        help_text="What was done, or why it is dropped.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, can_drop: bool, **kwargs):
+        kwargs.setdefault("auto_id", "close_%s")
+        super().__init__(*args, **kwargs)
+        if not can_drop:
+            self.fields["status"].choices = [(CommitmentStatus.DONE, "Done")]
+            self.fields["status"].widget = forms.HiddenInput()
         self.helper = _helper()

@@ -162,8 +162,17 @@ class MetricNote(models.Model):
         return f"{self.metric}: {self.note[:40]}"
 
 
+class CommitmentStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
 class Commitment(models.Model):
-    """What someone committed to at a PhillyStat meeting; carried forward until closed."""
+    """What someone committed to at a PhillyStat meeting; carried forward to the
+    department's next meetings until its owner marks it done (or the analyst or
+    the CCSO drops it). The owner is the department's CSO, head or analyst, or
+    the CCSO (phillystat.commitments.commitment_owners)."""
 
     meeting = models.ForeignKey(
         PhillyStatMeeting, on_delete=models.CASCADE, related_name="commitments"
@@ -171,12 +180,24 @@ class Commitment(models.Model):
     # Denormalised for the department's open commitments across meetings.
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
     what = models.TextField("Commitment")
-    owner = models.CharField("Owner", max_length=200)
+    # Null only when the person was deleted (people leave by being deactivated
+    # and handed over; the column is kept rather than losing the commitment).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="commitments_owned",
+        verbose_name="Owner",
+    )
     due = models.DateField("Due date")
+    status = models.CharField(
+        max_length=10, choices=CommitmentStatus.choices, default=CommitmentStatus.OPEN
+    )
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    closing_note = models.TextField("Closing note", blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -184,14 +205,68 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["due", "pk"]
-        indexes = [models.Index(fields=["department", "closed_at"])]
+        indexes = [
+            models.Index(fields=["department", "closed_at"]),
+            models.Index(fields=["status", "due"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+        constraints = [
+            # Open means not closed; done or dropped says when.
+            models.CheckConstraint(
+                condition=(Q(status="open") & Q(closed_at__isnull=True))
+                | (Q(status__in=["done", "dropped"]) & Q(closed_at__isnull=False)),
+                name="commitment_status_matches_closed_at",
+            ),
+        ]
 
     def __str__(self):
         return self.what[:60]
 
+    def get_absolute_url(self):
+        return reverse("metrics:meeting_detail", kwargs={"pk": self.meeting_id}) + (
+            f"#commitment-{self.pk}"
+        )
+
     @property
     def is_open(self) -> bool:
-        return self.closed_at is None
+        return self.status == CommitmentStatus.OPEN
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due < fiscal.today()
+
+
+class CommitmentFollowUp(models.Model):
+    """One follow-up of one commitment: due in 3 days (the owner), overdue (the
+    owner and the department head), a week overdue (the CCSO).
+
+    The row is the claim, like ReminderDelivery: its unique constraint makes a
+    second scan, a retry or a second beat create nothing more; the delivery
+    notifies through notify(), whose event key (the row) tells each person once.
+    """
+
+    class Kind(models.TextChoices):
+        DUE = "due", "Due in 3 days"
+        OVERDUE = "overdue", "Overdue"
+        ESCALATED = "escalated", "A week overdue"
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="follow_ups")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due = models.DateField(help_text="The due date the follow-up was about.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # Per due date: a commitment given a new due date is followed up again.
+            models.UniqueConstraint(
+                fields=["commitment", "kind", "due"], name="one_follow_up_per_commitment_kind_due"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.commitment}"
 
 
 class ReminderKind(models.TextChoices):

@@ -304,7 +304,9 @@ def _quarter_report(quarter, metrics, narrative) -> QuarterReport:
 
 def open_commitments(department, *, before: date | None = None) -> QuerySet[Commitment]:
     """The department's open commitments (from meetings on or before `before`)."""
-    qs = Commitment.objects.filter(department=department, closed_at=None).select_related("meeting")
+    qs = Commitment.objects.filter(department=department, closed_at=None).select_related(
+        "meeting", "owner"
+    )
     if before is not None:
         qs = qs.filter(meeting__date__lte=before)
     return qs

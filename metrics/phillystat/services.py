@@ -1,5 +1,5 @@
 """Writes about PhillyStat: scheduling meetings, the CSO's quarterly
-narrative with its notes on metrics, and commitments."""
+narrative with its notes on metrics. Commitments: commitments.py."""
 
 from __future__ import annotations
 
@@ -15,9 +15,8 @@ from departments import roles
 
 from ..locks import CORRECTION_WAITING, NARRATIVE_LOCKED, narrative_locked
 from ..models import Metric, MetricNote, Status
-from ..permissions import RECORD_COMMITMENT, SCHEDULE_MEETING, WRITE_NARRATIVE, require
+from ..permissions import SCHEDULE_MEETING, WRITE_NARRATIVE, require
 from .models import (
-    Commitment,
     NarrativeCorrection,
     PhillyStatMeeting,
     QuarterlyNarrative,
@@ -240,36 +239,3 @@ def narrative_correction_apply(*, correction: NarrativeCorrection) -> QuarterlyN
         impediments=correction.impediments,
         notes={int(k): v for k, v in correction.notes.items()},
     )
-
-
-@records_history_by_user
-def commitment_create(
-    *, user, meeting: PhillyStatMeeting, what: str, owner: str, due
-) -> Commitment:
-    require(user, RECORD_COMMITMENT, meeting.department)
-    return Commitment.objects.create(
-        meeting=meeting,
-        department=meeting.department,
-        what=what,
-        owner=owner,
-        due=due,
-        created_by=user,
-    )
-
-
-def commitment_close(*, user, commitment: Commitment) -> bool:
-    """Close an open commitment; closing twice does nothing. True if it closed now."""
-    require(user, RECORD_COMMITMENT, commitment.department)
-    # Compare-and-swap, so two people closing at once record one closer.
-    closed = (
-        Commitment.objects.filter(pk=commitment.pk, closed_at=None).update(
-            closed_at=timezone.now(), closed_by=user
-        )
-        == 1
-    )
-    if closed:  # the update bypasses the history's signals: record it
-        commitment.refresh_from_db()
-        Commitment.history.bulk_history_create(
-            [commitment], update=True, default_user=user, default_change_reason="Closed"
-        )
-    return closed

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import packet_upkeep, packets, reminders
+from . import follow_ups, packet_upkeep, packets, reminders
 
 # SMTP and network trouble is worth retrying; a bug is not.
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -27,6 +27,25 @@ def phillystat_reminders_scan():
 )
 def reminder_deliver(delivery_id: int):
     return reminders.reminder_deliver(delivery_id=delivery_id)
+
+
+@shared_task(name="metrics.commitments_follow_up_scan", ignore_result=True)
+def commitments_follow_up_scan():
+    """Hourly: commitments due in 3 days, overdue, and a week overdue."""
+    return len(follow_ups.commitments_follow_up_scan())
+
+
+@shared_task(
+    name="metrics.commitment_follow_up_deliver",
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    retry_backoff_max=30 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def commitment_follow_up_deliver(follow_up_id: int):
+    return follow_ups.commitment_follow_up_deliver(follow_up_id=follow_up_id)
 
 
 @shared_task(name="metrics.packets_schedule_due", ignore_result=True)

@@ -1,14 +1,14 @@
 """PhillyStat pages: meetings, the quarterly narrative, commitments and the
-follow-up memo. Review packets: packet_views.py."""
+follow-up memo. Commitments: commitment_views.py; review packets: packet_views.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from csoprogram.lib import fiscal
-from csoprogram.lib.access import post_only, read_only
+from csoprogram.lib.access import read_only
 from csoprogram.lib.forms import form_add_error
 from departments.selectors import departments_visible_to
 
@@ -30,7 +30,7 @@ from .forms import (
     NarrativeForm,
 )
 from .models import NarrativeCorrection, ReviewPacket
-from .permissions import commitment_for_user, meeting_for_user
+from .permissions import commitments_with_rights, meeting_for_user
 
 _form_errors = form_add_error
 
@@ -91,10 +91,16 @@ def meeting_detail(request, meeting, pk):
         {
             "meeting": meeting,
             "report": report,
-            "commitments": meeting.commitments.select_related("closed_by"),
-            "carried": selectors.carried_commitments(meeting),
+            "commitments": commitments_with_rights(
+                meeting.commitments.select_related("owner", "closed_by"), request.user
+            ),
+            "carried": commitments_with_rights(
+                selectors.carried_commitments(meeting).select_related("owner"), request.user
+            ),
             "can_commit": can_commit,
-            "commitment_form": CommitmentForm() if can_commit else None,
+            "commitment_form": (
+                CommitmentForm(department=meeting.department) if can_commit else None
+            ),
             "can_write_narrative": can(request.user, WRITE_NARRATIVE, meeting.department),
             "can_schedule": can(request.user, SCHEDULE_MEETING, meeting.department),
             "packet": ReviewPacket.objects.filter(meeting=meeting).first(),
@@ -162,39 +168,6 @@ def narrative_edit(request, pk):
         "metrics/narrative_form.html",
         {"form": form, "meeting": meeting, "report": report, "locked": locked},
     )
-
-
-@require_http_methods(["GET", "POST"])
-def commitment_create(request, pk):
-    meeting = meeting_for_user(request.user, pk, action=RECORD_COMMITMENT)
-    form = CommitmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.commitment_create(user=request.user, meeting=meeting, **form.cleaned_data)
-        messages.success(request, "Commitment recorded.")
-        return redirect(meeting)
-    return render(request, "metrics/commitment_form.html", {"form": form, "meeting": meeting})
-
-
-@post_only(lambda request, pk: commitment_for_user(request.user, pk, action=RECORD_COMMITMENT))
-def commitment_close(request, commitment, pk):
-    closed = services.commitment_close(user=request.user, commitment=commitment)
-    if request.htmx:
-        commitment.refresh_from_db()
-        return render(
-            request,
-            "metrics/partials/commitment_row.html",
-            {
-                "c": commitment,
-                "show_meeting": bool(request.POST.get("show_meeting")),
-                "can_close": True,
-            },
-        )
-    if closed:
-        messages.success(request, "Commitment closed.")
-    next_url = request.POST.get("next", "")
-    if next_url.startswith("/metrics/meetings/") and "//" not in next_url:
-        return redirect(next_url)
-    return redirect(commitment.meeting)
 
 
 @read_only(lambda request, pk: meeting_for_user(request.user, pk))

@@ -205,9 +205,9 @@ def test_analyst_closes_a_carried_commitment_in_place_with_the_keyboard(
     meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last)
     login_as(page, analyst_fleet)
     page.goto(f"/metrics/meetings/{meeting.pk}/")
-    tab_to_button(page, "Close")
+    tab_to_button(page, "Mark done")
     page.keyboard.press("Enter")  # htmx swaps the row; no page load
     row = page.get_by_role("row", name="Publish the queue dashboard")
-    row.get_by_text("Closed").wait_for()
+    row.get_by_text("Done").wait_for()
     assert page.url.endswith(f"/metrics/meetings/{meeting.pk}/")
     assert_accessible(page, "metrics-commitment-closed-1280")

@@ -97,7 +97,6 @@ def full_department(
     CommitmentFactory(
         meeting=past,
         what="Post wait times",
-        owner="Operations manager",
         due=timezone.localdate() - datetime.timedelta(days=3),
     )
     ImpedimentFactory(department=department, description="Phone line unstaffed.")

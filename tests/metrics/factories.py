@@ -6,6 +6,7 @@ from decimal import Decimal
 import factory
 
 from csoprogram.lib import fiscal
+from departments.models import DepartmentRole
 from metrics.models import (
     VERSIONED_FIELDS,
     Commitment,
@@ -22,7 +23,7 @@ from metrics.models import (
     ValueCorrection,
 )
 from metrics.selectors import status_for
-from tests.departments.factories import DepartmentFactory
+from tests.departments.factories import DepartmentFactory, UserFactory, assign
 
 
 class MetricFactory(factory.django.DjangoModelFactory):
@@ -102,7 +103,10 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(PhillyStatMeetingFactory)
     department = factory.LazyAttribute(lambda c: c.meeting.department)
     what = "Publish the wait-time dashboard"
-    owner = "Fleet operations manager"
+    # Someone who may own it: a CSO of the meeting's department.
+    owner = factory.LazyAttribute(
+        lambda c: assign(UserFactory(), c.meeting.department, DepartmentRole.CSO)
+    )
     due = factory.LazyAttribute(lambda c: c.meeting.date.replace(day=28))
 
 

@@ -25,7 +25,11 @@ def meeting(dept, world):
 
 
 def commitment(dept, world):
-    return {"pk": CommitmentFactory(meeting=PhillyStatMeetingFactory(department=dept)).pk}
+    """Owned by the department's CSO persona (who marks it done)."""
+    cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
+    return {
+        "pk": CommitmentFactory(meeting=PhillyStatMeetingFactory(department=dept), owner=cso).pk
+    }
 
 
 def api_department(dept, world):
@@ -91,6 +95,8 @@ OBJECTS = {
 
 ALL = ("cso", "head", "analyst", "ccso", "mdo")
 ANALYST = ("analyst",)
+COMMITMENT_EDITORS = ("analyst", "ccso")
+COMMITMENT_CLOSERS = ("cso", "analyst", "ccso")
 
 
 def _metric_data(objects):
@@ -127,7 +133,9 @@ def _narrative_data(objects):
 
 
 def _commitment_data(objects):
-    return {"what": "Report weekly queue times", "owner": "Fleet CSO", "due": "2027-01-15"}
+    # The CCSO may own any department's commitment.
+    owner = objects["personas"]["ccso"].pk
+    return {"what": "Report weekly queue times", "owner": owner, "due": "2027-01-15"}
 
 
 def _library_data(objects):
@@ -256,24 +264,42 @@ RULES = [
         method="post",
         data=_narrative_data,
     ),
-    department_object("metrics:commitment_create", "meeting", allowed=ANALYST),
+    # Commitments: recorded, edited and dropped by the analyst and the CCSO;
+    # marked done by their owner (the CSO here) too.
+    department_object("metrics:commitment_create", "meeting", allowed=COMMITMENT_EDITORS),
     department_object(
         "metrics:commitment_create",
         "meeting",
-        allowed=ANALYST,
+        allowed=COMMITMENT_EDITORS,
         ok=302,
         method="post",
         data=_commitment_data,
     ),
+    department_object("metrics:commitment_edit", "commitment", allowed=COMMITMENT_EDITORS),
     department_object(
-        "metrics:commitment_close", "commitment", allowed=ANALYST, ok=302, method="post"
+        "metrics:commitment_edit",
+        "commitment",
+        allowed=COMMITMENT_EDITORS,
+        ok=302,
+        method="post",
+        data=_commitment_data,
+    ),
+    department_object("metrics:commitment_close", "commitment", allowed=COMMITMENT_CLOSERS),
+    department_object(
+        "metrics:commitment_close",
+        "commitment",
+        allowed=COMMITMENT_CLOSERS,
+        ok=302,
+        method="post",
+        data={"status": "done", "note": "Published."},
     ),
     department_object(
         "metrics:commitment_close",
         "commitment",
-        allowed=ANALYST,
+        allowed=COMMITMENT_CLOSERS,
         ok=200,
         method="post",
+        data={"status": "done", "note": "Published."},
         htmx=True,
     ),
     # The API.

@@ -19,7 +19,7 @@ from metrics.models import (
     QuarterlyNarrative,
     ValueCorrection,
 )
-from metrics.phillystat import services as phillystat_services
+from metrics.phillystat import commitments
 from plans.models import LeaderSupport, Success
 from tests.csoprogram.factories import DepartmentPublicationFactory, ProgramMeetingFactory
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory, ThemeFactory
@@ -109,12 +109,12 @@ def test_closing_a_commitment_and_editing_a_session_leave_a_trace(
 ):
     meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
     commitment = CommitmentFactory(meeting=meeting)
-    phillystat_services.commitment_close(user=analyst_fleet, commitment=commitment)
+    commitments.commitment_close(user=analyst_fleet, commitment=commitment)
     closed = Commitment.history.filter(id=commitment.pk).latest("history_date")
-    assert (closed.history_user, closed.history_change_reason) == (analyst_fleet, "Closed")
+    assert (closed.history_user, closed.history_change_reason) == (analyst_fleet, "Done")
     client.force_login(analyst_fleet)
     page = client.get(reverse("metrics:meeting_detail", args=[meeting.pk])).content.decode()
-    assert "Closed" in page and "History" in page
+    assert "Done" in page and "History" in page
     session = SessionFactory(department=dept_fleet, location="Room 1")
     session.location = "Room 2"
     session.save()

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from csoprogram.lib import fiscal
 from metrics.models import Commitment, PhillyStatMeeting
+from metrics.phillystat import commitments
 from metrics.phillystat import services as phillystat_services
 from tests.metrics.factories import CommitmentFactory, PhillyStatMeetingFactory, add_value
 
@@ -55,13 +56,15 @@ def test_open_commitments_carry_to_the_next_meeting_until_closed(
     commitment = CommitmentFactory(meeting=first, what="Publish the queue dashboard")
     client.force_login(analyst_fleet)
     assert "Publish the queue dashboard" in client.get(second.get_absolute_url()).content.decode()
-    response = client.post(reverse("metrics:commitment_close", args=[commitment.pk]))
+    response = client.post(
+        reverse("metrics:commitment_close", args=[commitment.pk]), {"status": "done"}
+    )
     assert response.status_code == 302
     assert (
         "Publish the queue dashboard" not in client.get(second.get_absolute_url()).content.decode()
     )
     # Closing twice records the first closer only.
-    assert not phillystat_services.commitment_close(user=analyst_fleet, commitment=commitment)
+    assert not commitments.commitment_close(user=analyst_fleet, commitment=commitment)
 
 
 def test_analyst_records_a_commitment_and_the_memo_lists_it(
@@ -71,10 +74,11 @@ def test_analyst_records_a_commitment_and_the_memo_lists_it(
     client.force_login(analyst_fleet)
     response = client.post(
         reverse("metrics:commitment_create", args=[meeting.pk]),
-        {"what": "Add a text-message queue", "owner": "Fleet CSO", "due": "2027-01-15"},
+        {"what": "Add a text-message queue", "owner": cso_fleet.pk, "due": "2027-01-15"},
     )
     assert response.status_code == 302
-    assert Commitment.objects.get().department == dept_fleet
+    made = Commitment.objects.get()
+    assert (made.department, made.owner, made.status) == (dept_fleet, cso_fleet, "open")
     for reader in (cso_fleet, head_fleet):
         client.force_login(reader)
         memo = client.get(reverse("metrics:meeting_memo", args=[meeting.pk])).content.decode()
@@ -136,11 +140,14 @@ def test_closing_a_commitment_with_htmx_swaps_its_row(client, analyst_fleet, dep
     )
     client.force_login(analyst_fleet)
     response = client.post(
-        reverse("metrics:commitment_close", args=[commitment.pk]), headers={"HX-Request": "true"}
+        reverse("metrics:commitment_close", args=[commitment.pk]),
+        {"status": "done", "note": "Live on the website."},
+        headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.startswith(f'<tr id="commitment-{commitment.pk}">') and "Closed" in html
+    assert html.startswith(f'<tr id="commitment-{commitment.pk}">') and "Done" in html
+    assert "Live on the website." in html
 
 
 def test_the_close_button_carries_a_csrf_token(client, analyst_fleet, dept_fleet, last_q):

@@ -223,12 +223,13 @@ RULES = [
     rule(
         "plans:support_create",
         "plans_department",
-        ("head", "ccso"),
+        ("head", "ccso", "mdo"),
         ok=302,
         method="post",
         data={"description": "Spoke up for the CSO at the leadership meeting."},
     ),
-    rule("plans:support_create", "plans_department", ("head", "ccso"), ok=405),
+    # Support and encouragement: the head, the CCSO and the MDO (the only thing it writes).
+    rule("plans:support_create", "plans_department", ("head", "ccso", "mdo"), ok=405),
     rule(
         "plans:success_create",
         "plans_department",

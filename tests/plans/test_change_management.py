@@ -71,17 +71,50 @@ def test_leaders_record_support_and_people_record_successes(
         {"title": "Same-day tire service", "happened_on": "2026-10-05"},
     )
     assert Success.objects.get().recorded_by == head_fleet
-    # The MDO and the analyst read; they write nothing here.
+    # The analyst reads; the MDO reads and records support and encouragement,
+    # on an impediment or a success (the only thing it writes).
+    client.force_login(md_office)
+    success = Success.objects.get()
+    response = client.post(
+        reverse("plans:support_create", args=["fleet"]),
+        {"description": "The Managing Director cheered the team on.", "success": success.pk},
+    )
+    assert response.status_code == 302
+    mdo_support = LeaderSupport.objects.get(given_by=md_office)
+    assert (mdo_support.success, mdo_support.impediment) == (success, None)
     for user in (md_office, analyst_fleet):
         client.force_login(user)
         page = client.get(reverse("plans:change_record", args=["fleet"])).content.decode()
         assert "Found budget for a second clerk." in page
         assert "Same-day tire service" in page
+        assert "The Managing Director cheered the team on." in page
         assert "Log impediment" not in page
+        assert ("Record support" in page) == (user == md_office)
         assert (
             client.post(reverse("plans:success_create", args=["fleet"]), {"title": "x"}).status_code
             == 403
         )
+    client.force_login(analyst_fleet)
+    response = client.post(reverse("plans:support_create", args=["fleet"]), {"description": "x"})
+    assert response.status_code == 403
+
+
+def test_support_is_on_an_impediment_or_a_success_of_the_department_not_both(
+    client, md_office, dept_fleet, dept_streets
+):
+    impediment = ImpedimentFactory(department=dept_fleet)
+    success = SuccessFactory(department=dept_fleet)
+    client.force_login(md_office)
+    url = reverse("plans:support_create", args=["fleet"])
+    response = client.post(
+        url, {"description": "x", "impediment": impediment.pk, "success": success.pk}
+    )
+    assert response.status_code == 400
+    assert "not both" in response.content.decode()
+    other = SuccessFactory(department=dept_streets)
+    response = client.post(url, {"description": "x", "success": other.pk})
+    assert response.status_code == 400  # not a choice of this department's form
+    assert not LeaderSupport.objects.exists()
 
 
 def test_program_update_lists_stage_open_impediments_and_recent_successes(client, ccso, dept_fleet):
