@@ -18,10 +18,11 @@ from departments import roles
 from departments.models import DepartmentAssignment, DepartmentRole, User
 from departments.roster.services import person_deactivate
 from focusgroups.models import FocusGroupSession
-from metrics.models import Metric, PhillyStatMeeting, ReminderDelivery
+from metrics.models import Commitment, Metric, PhillyStatMeeting, ReminderDelivery
 from tests.departments.factories import AssignmentFactory, DepartmentFactory, UserFactory
 from tests.focusgroups.factories import SessionFactory
 from tests.metrics.factories import (
+    CommitmentFactory,
     MetricFactory,
     PhillyStatMeetingFactory,
     ReminderDeliveryFactory,
@@ -61,6 +62,14 @@ def world(personas, dept_fleet, dept_streets):
         SessionFactory(department=dept, facilitator=cso, status="planned", held_on=soon)
         PlanFactory(department=dept, status="submitted")
     fleet_meeting = PhillyStatMeeting.objects.get(department=dept_fleet)
+    # Open commitments owned by each kind of person who may own one.
+    for owner in ("cso_fleet", "head_fleet", "analyst_fleet", "ccso"):
+        CommitmentFactory(meeting=fleet_meeting, owner=personas[owner], due=soon)
+    CommitmentFactory(
+        meeting=PhillyStatMeeting.objects.get(department=dept_streets),
+        owner=personas["cso_streets"],
+        due=soon,
+    )
     ReminderDeliveryFactory(meeting=fleet_meeting, recipient=personas["head_fleet"], kind="head")
     ReminderDeliveryFactory(
         meeting=fleet_meeting, recipient=personas["ccso"], kind="ccso", offset_days=0
@@ -108,6 +117,7 @@ def test_each_persona_in_turn_leaves_nothing_owned_after_the_hand_over(world, ad
     assert not Metric.objects.filter(owner=person).exists()
     assert not PhillyStatMeeting.objects.filter(analyst=person).exists()
     assert not ReminderDelivery.objects.filter(recipient=person, sent_at=None).exists()
+    assert not Commitment.objects.filter(owner=person, status="open").exists()
     assert not FocusGroupSession.objects.filter(facilitator=person, status="planned").exists()
 
 
@@ -134,6 +144,7 @@ def test_the_page_lists_what_they_own_with_what_comes_with_it(client, world, dep
     assert "Quarterly narrative for" in html  # the narrative due comes with the CSO's role
     assert "Focus group sessions to facilitate" in html
     assert "Reminders queued for them" in html
+    assert "Open PhillyStat commitments they own" in html
     ccso_page = client.get(reverse("csoprogram:person_handover", args=[world["ccso"].pk]))
     assert "2 customer service plans waiting for review" in ccso_page.content.decode()
 
@@ -145,14 +156,15 @@ def test_the_ccso_hands_over_in_one_step_and_the_history_says_so(client, world, 
     url = reverse("csoprogram:person_handover", args=[cso.pk])
     response = client.post(url, {"items": _keys(cso), "successor": successor.pk}, follow=True)
     assert response.status_code == 200
-    assert "3 items handed over to Nia Okafor." in response.content.decode()
+    assert "4 items handed over to Nia Okafor." in response.content.decode()
     assert roles.is_cso(User.objects.get(pk=successor.pk), dept_fleet)
+    assert Commitment.objects.get(department=dept_fleet, owner=successor).is_open
     assert FocusGroupSession.objects.get(department=dept_fleet).facilitator == successor
     added = DepartmentAssignment.history.filter(user_id=successor.pk, history_type="+").get()
     removed = DepartmentAssignment.history.filter(user_id=cso.pk, history_type="-").get()
     assert added.history_user == ccso and removed.history_user == ccso
     reason = cso.history.order_by("-history_date").first().history_change_reason
-    assert reason == "Handed 3 item(s) over to Nia Okafor"
+    assert reason == "Handed 4 item(s) over to Nia Okafor"
     assert "owns nothing in the program" in response.content.decode()
 
 
@@ -219,3 +231,17 @@ def test_what_a_person_owns_costs_the_same_queries_for_ten_times_the_departments
     small = queries()
     give(18, 2)
     assert queries() == small
+
+
+def test_commitments_go_only_to_someone_who_may_own_them(world, admin, dept_fleet):
+    """A commitment's successor is the department's CSO, head or analyst, or
+    the CCSO: handed over alone to an outsider, the whole hand-over is refused."""
+    cso = world["cso_fleet"]
+    key = next(k for k in _keys(cso) if k.startswith("commitment:"))
+    outsider = UserFactory(username="outsider")
+    with pytest.raises(ValidationError, match="may not own the commitments"):
+        person_hand_over(actor=admin, person=cso, successor=outsider, keys=[key])
+    assert Commitment.objects.filter(owner=cso).count() == 1
+    head = world["head_fleet"]
+    assert person_hand_over(actor=admin, person=cso, successor=head, keys=[key]) == 1
+    assert Commitment.objects.filter(owner=head).count() == 2
