@@ -51,6 +51,11 @@ urlpatterns = [
     ),
     path("commitments/<int:pk>/edit/", commitment_views.commitment_edit, name="commitment_edit"),
     path(
+        "departments/<slug:slug>/commitments.csv",
+        commitment_views.commitment_export,
+        name="commitment_export",
+    ),
+    path(
         "meetings/<int:pk>/packet/", packet_views.meeting_packet_build, name="meeting_packet_build"
     ),
     path("packets/", packet_views.packet_list, name="packet_list"),

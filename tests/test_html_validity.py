@@ -27,7 +27,7 @@ VNU_JAR = VNU_JAR / "vnu.jar"
 def _pages():
     """(name, username or None, url) of every page checked."""
     from focusgroups.models import FocusGroupSession
-    from metrics.models import Metric, PhillyStatMeeting
+    from metrics.models import Commitment, Metric, PhillyStatMeeting
     from plans.models import CustomerServicePlan
 
     fleet_plan = CustomerServicePlan.objects.filter(department__slug="fleet").latest("pk")
@@ -35,6 +35,9 @@ def _pages():
     session = FocusGroupSession.objects.filter(department__slug="fleet").first()
     metric = Metric.objects.filter(department__slug="fleet").first()
     meeting = PhillyStatMeeting.objects.filter(department__slug="fleet").first()
+    commitment = Commitment.objects.filter(
+        department__slug="fleet", status="open", owner__username="cso.fleet"
+    ).first()
     return [
         ("login", None, reverse("login")),
         ("public-index", None, reverse("public:index")),
@@ -53,6 +56,23 @@ def _pages():
         ("metric", "analyst.fleet", reverse("metrics:metric_detail", args=[metric.pk])),
         ("value-grid", "analyst.fleet", reverse("metrics:value_grid", args=["fleet"])),
         ("meeting", "analyst.fleet", meeting.get_absolute_url()),
+        ("meeting-owner", "cso.fleet", commitment.meeting.get_absolute_url()),
+        (
+            "commitment-done",
+            "cso.fleet",
+            reverse("metrics:commitment_close", args=[commitment.pk]),
+        ),
+        (
+            "commitment-drop",
+            "analyst.fleet",
+            reverse("metrics:commitment_close", args=[commitment.pk]),
+        ),
+        (
+            "commitment-edit",
+            "analyst.fleet",
+            reverse("metrics:commitment_edit", args=[commitment.pk]),
+        ),
+        ("change-record-mdo", "mdo", reverse("plans:change_record", args=["fleet"])),
         ("program-review", "ccso", reverse("csoprogram:program_review")),
         ("outcomes-dashboard", "mdo", reverse("csoprogram:outcomes_dashboard")),
         ("outcomes-presentation", "ccso", reverse("csoprogram:outcomes_presentation")),

@@ -1,17 +1,23 @@
 """Commitment pages: record one at a meeting, edit it, and close it (its owner
 marks it done with a note, from the meeting page or from My work; the analyst
-or the CCSO may drop it)."""
+or the CCSO may drop it); and the department's commitments as CSV."""
+
+import itertools
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from csoprogram.lib import fiscal
 from csoprogram.lib.forms import form_submit
+from csoprogram.lib.spreadsheet import csv_response
 
-from ..permissions import RECORD_COMMITMENT
+from ..permissions import RECORD_COMMITMENT, department_for
 from . import commitments as services
 from .forms import CommitmentCloseForm, CommitmentForm
+from .models import Commitment
 from .permissions import (
     can_edit_commitment,
     commitment_for_user,
@@ -113,3 +119,42 @@ def commitment_close(request, pk):
         {"form": form, "commitment": commitment, "can_edit": can_drop},
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def commitment_export(request, slug):
+    """The department's commitments as CSV: who owns each, by when, and where it stands."""
+    department = department_for(request.user, slug)
+    today = fiscal.today()
+    rows = (
+        Commitment.objects.filter(department=department)
+        .select_related("meeting", "owner", "closed_by")
+        .order_by("meeting__date", "due", "pk")
+    )
+    header = [
+        "PhillyStat meeting",
+        "Commitment",
+        "Owner",
+        "Due date",
+        "Status",
+        "Overdue",
+        "Closed on",
+        "Closed by",
+        "Closing note",
+    ]
+    lines = (
+        [
+            f"{c.meeting.quarter_label} ({c.meeting.date:%Y-%m-%d})",
+            c.what,
+            str(c.owner) if c.owner else "",
+            f"{c.due:%Y-%m-%d}",
+            c.get_status_display(),
+            "yes" if c.is_open and c.due < today else "no",
+            f"{timezone.localdate(c.closed_at):%Y-%m-%d}" if c.closed_at else "",
+            str(c.closed_by) if c.closed_by else "",
+            c.closing_note,
+        ]
+        for c in rows.iterator()
+    )
+    filename = f"commitments-{department.slug}-{today:%Y-%m-%d}.csv"
+    return csv_response(filename, itertools.chain([header], lines))

@@ -275,6 +275,7 @@ RULES = [
         method="post",
         data=_commitment_data,
     ),
+    department_object("metrics:commitment_export", "department"),
     department_object("metrics:commitment_edit", "commitment", allowed=COMMITMENT_EDITORS),
     department_object(
         "metrics:commitment_edit",

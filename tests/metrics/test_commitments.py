@@ -4,6 +4,8 @@ owner, dropped with a reason), and the hourly follow-up (due in 3 days, overdue,
 a week overdue), each exactly once on a simulated clock, a missed day caught up,
 in a fixed number of queries."""
 
+import csv
+import io
 from datetime import timedelta
 
 import pytest
@@ -278,3 +280,26 @@ def test_the_scan_runs_the_same_queries_for_three_and_thirty_commitments_a_depar
     large, large_made = _scan_queries(10, 100)
     assert large_made == 4 * 11 and small_made == 4
     assert large == small, (small, large)
+
+
+def test_the_export_lists_owner_due_date_and_status(client, meeting, cso_fleet, md_office):
+    today = fiscal.today()
+    CommitmentFactory(meeting=meeting, owner=cso_fleet, due=today - DAY, what="Late one")
+    done = CommitmentFactory(meeting=meeting, owner=cso_fleet, due=today + DAY, what="Done one")
+    commitments.commitment_close(user=cso_fleet, commitment=done, note="Finished early.")
+    client.force_login(md_office)
+    response = client.get(reverse("metrics:commitment_export", args=["fleet"]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][:6] == [
+        "PhillyStat meeting",
+        "Commitment",
+        "Owner",
+        "Due date",
+        "Status",
+        "Overdue",
+    ]
+    by_what = {r[1]: r for r in rows[1:]}
+    assert by_what["Late one"][2:6] == [str(cso_fleet), f"{today - DAY:%Y-%m-%d}", "Open", "yes"]
+    assert by_what["Done one"][4:6] == ["Done", "no"]
+    assert by_what["Done one"][7:] == [str(cso_fleet), "Finished early."]
