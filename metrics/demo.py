@@ -331,7 +331,7 @@ def _seed_history(context: dict) -> dict:
 def _seed_commitments(department, d_index: int, past_meetings: list, today) -> None:
     """Two commitments per past meeting, owned by the analyst and the CSO:
     those of older meetings are done; of the meeting before last, the CSO's is
-    overdue in every third department (a week and more: the CCSO is told); of
+    overdue in every other department (a week and more: the CCSO is told); of
     the last meeting, the analyst's is due in two days and the CSO's in a month."""
     analyst, cso = _analyst(department), _cso(department)
     if analyst is None:
@@ -365,7 +365,7 @@ def _seed_commitments(department, d_index: int, past_meetings: list, today) -> N
         ]
         if from_last == 0:
             continue
-        done = made if from_last > 1 or d_index % 3 != 0 else made[:1]
+        done = made if from_last > 1 or d_index % 2 else made[:1]
         for c in done:
             Commitment.objects.filter(pk=c.pk, status=CommitmentStatus.OPEN).update(
                 status=CommitmentStatus.DONE,

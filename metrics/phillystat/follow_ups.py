@@ -157,7 +157,14 @@ def commitment_follow_up_deliver(*, follow_up_id: int, today: date | None = None
             recipients=_recipients(follow_up),
             title=title,
             body=body,
-            url=reverse("metrics:commitment_close", kwargs={"pk": commitment.pk}),
+            # The owner alone is reminded: to the page where they mark it done.
+            # Overdue and escalated reach the head and the CCSO too: to the
+            # meeting page's row (where the owner marks it done as well).
+            url=(
+                reverse("metrics:commitment_close", kwargs={"pk": commitment.pk})
+                if follow_up.kind == Kind.DUE
+                else commitment.get_absolute_url()
+            ),
         )
     # Closed or given a new due date meanwhile: nothing to say any more.
     CommitmentFollowUp.objects.filter(pk=follow_up_id, sent_at=None).update(sent_at=timezone.now())

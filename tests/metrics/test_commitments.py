@@ -222,6 +222,8 @@ def test_each_follow_up_tells_each_person_once_on_a_simulated_clock_with_a_misse
     assert _run(due + DAY)  # overdue: the owner and the head
     assert _told(cso_fleet, "commitment_overdue") == _told(head_fleet, "commitment_overdue") == 1
     assert _told(ccso, "commitment_overdue") == 0
+    head_told = Notification.objects.get(user=head_fleet, kind="commitment_overdue")
+    assert head_told.url == commitment.get_absolute_url()  # the head may open it
     for day in range(2, 7):
         assert _run(due + timedelta(days=day)) == []
     # A missed week: the CCSO is told on the next run, once.
