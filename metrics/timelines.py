@@ -108,11 +108,13 @@ def meeting_timeline(meeting: PhillyStatMeeting, *, limit: int | None = 30) -> l
             subject=lambda r: "PhillyStat meeting",
         ),
         timeline_from_history(
-            _history(Commitment, meeting_id=meeting.pk),
+            _history(Commitment, meeting_id=meeting.pk).select_related("owner"),
             fields={
                 "what": "Commitment",
                 "owner": "Owner",
                 "due": "Due date",
+                "status": "Status",
+                "closing_note": "Closing note",
                 "closed_at": "Closed",
             },
             subject=lambda r: f"Commitment “{r.what[:60]}”",

@@ -170,6 +170,10 @@ def test_the_analyst_edits_it_and_a_new_owner_is_told(
         "2027-02-01",
     )
     assert _told(head_fleet, "commitment_assigned") == 1
+    # The meeting's history says who changed it.
+    page = client.get(meeting.get_absolute_url())
+    assert page.status_code == 200
+    assert "Hire a clerk" in page.content.decode()
 
 
 # -- The follow-up -----------------------------------------------------------------------
@@ -305,3 +309,35 @@ def test_the_export_lists_owner_due_date_and_status(client, meeting, cso_fleet, 
     assert by_what["Late one"][2:6] == [str(cso_fleet), f"{today - DAY:%Y-%m-%d}", "Open", "yes"]
     assert by_what["Done one"][4:6] == ["Done", "no"]
     assert by_what["Done one"][7:] == [str(cso_fleet), "Finished early."]
+
+
+def test_the_meeting_page_costs_the_same_for_2_and_12_commitments(
+    client, meeting, cso_fleet, dept_fleet, analyst_fleet
+):
+    following = PhillyStatMeetingFactory(
+        department=dept_fleet,
+        period=meeting.fiscal_quarter.next(),
+        date=meeting.date + timedelta(days=90),
+    )
+
+    def give(n):
+        for i in range(n):
+            CommitmentFactory(meeting=meeting, owner=cso_fleet, what=f"Carried {i}")
+            commitments.commitment_create(
+                user=analyst_fleet,
+                meeting=following,
+                what=f"Made {i}",
+                owner=cso_fleet,
+                due=meeting.date,
+            )
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(following.get_absolute_url()).status_code == 200
+        return len(ctx.captured_queries)
+
+    client.force_login(cso_fleet)
+    give(1)
+    small = queries()
+    give(5)
+    assert queries() == small
