@@ -190,8 +190,6 @@ from tests.departments.people_policy import CCSO, by_role  # noqa: E402
 
 RULES += [
     by_role("csoprogram:person_handover", allowed=CCSO, obj="roster_person"),
-    # Nothing ticked, no successor: the form answers 400 and hands nothing over.
-    by_role("csoprogram:person_handover", allowed=CCSO, ok=400, obj="roster_person", method="post"),
     # Everything ticked, to a newcomer: handed over, back to the page.
     by_role(
         "csoprogram:person_handover",

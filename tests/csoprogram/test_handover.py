@@ -168,6 +168,18 @@ def test_the_ccso_hands_over_in_one_step_and_the_history_says_so(client, world, 
     assert "owns nothing in the program" in response.content.decode()
 
 
+def test_nothing_ticked_and_no_successor_answers_400_next_to_the_fields(client, world):
+    client.force_login(world["ccso"])
+    cso = world["cso_fleet"]
+    owned_before = _keys(cso)
+    response = client.post(reverse("csoprogram:person_handover", args=[cso.pk]), {})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Tick at least one thing to hand over." in html
+    assert "This field is required." in html
+    assert _keys(cso) == owned_before
+
+
 def test_a_hand_over_is_all_or_nothing(world, admin, dept_fleet):
     """A metric cannot go to someone who is not an analyst of its department:
     the whole step is refused and nothing moves."""
