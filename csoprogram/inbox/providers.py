@@ -160,16 +160,20 @@ def failed_packets(ctx: InboxContext) -> list[InboxItem]:
 
 
 def overdue_commitments(ctx: InboxContext) -> list[InboxItem]:
-    """For the CCSO: each department's overdue commitments (those she owns
-    herself are under commitments_owned)."""
+    """Each department's overdue commitments: for the CCSO across departments,
+    for a head their department's (both are told when one is overdue). Those
+    the person owns are under commitments_owned."""
+    overdue_qs = Commitment.objects.filter(
+        status=CommitmentStatus.OPEN, due__lt=ctx.today, department__active=True
+    )
     if not ctx.is_ccso:
-        return []
+        heads_of = ctx.department_ids(HEAD)
+        if not heads_of:
+            return []
+        overdue_qs = overdue_qs.filter(department_id__in=heads_of)
     by_department: dict[int, list[Commitment]] = {}
     for c in (
-        Commitment.objects.filter(
-            status=CommitmentStatus.OPEN, due__lt=ctx.today, department__active=True
-        )
-        .exclude(owner=ctx.user)
+        overdue_qs.exclude(owner=ctx.user)
         .select_related("department", "owner")
         .order_by("due", "pk")
     ):

@@ -53,7 +53,7 @@ def test_each_owner_sees_their_open_commitments_overdue_first(
         assert _commitment_items(nobody) == []
 
 
-def test_the_ccso_sees_each_departments_overdue_commitments_and_her_own(
+def test_the_ccso_and_the_head_see_departments_overdue_commitments(
     ccso, cso_fleet, cso_streets, dept_fleet, dept_streets, head_fleet
 ):
     _commitment(dept_fleet, cso_fleet, -10, "Oldest at Fleet")
@@ -70,7 +70,11 @@ def test_the_ccso_sees_each_departments_overdue_commitments_and_her_own(
     fleet = next(i for i in overdue if dept_fleet.display_name in i.title)
     assert "Oldest at Fleet" in fleet.why and "10 days ago" in fleet.why
     assert [i.title for i in _commitment_items(ccso)] == ["The CCSO's own"]
-    # Only the CCSO sees other people's overdue commitments.
+    # The head sees the department's (told when one is overdue), not their own
+    # twice and not another department's; a CSO sees only what they own.
+    (head_item,) = _commitment_items(head_fleet, "Commitments")
+    assert head_item.title == f"{dept_fleet.display_name}: 1 commitment overdue"
+    assert "Oldest at Fleet" in head_item.why
     assert _commitment_items(cso_fleet, "Commitments") == []
 
 
