@@ -4,7 +4,8 @@ Outsiders get 404 (another department's records do not reveal they exist);
 people who may see a record but not act on it get 403. The MDO, and every
 page, packet and export read program-wide, sees a plan only once it was
 submitted for review (plan_shown_program_wide); a plan never submitted answers
-404 to the MDO and leaves no trace in what it reads.
+404 to the MDO and leaves no trace in what it reads. The only thing the MDO
+writes is support and encouragement (can_record_support).
 """
 
 from django.db.models import Q
