@@ -99,4 +99,3 @@ def test_the_packet_the_meeting_page_and_the_program_update_show_the_same_list(
         assert "Two vacancies at the desk" in page and "The upgrade slipped" in page
         assert f"#impediment-{first.pk}" in page
         assert "Resolved long ago" not in page
-
