@@ -192,14 +192,27 @@ def _mentioned(text: str, person) -> bool:
     return person.get_username().lower() in re.split(r"[\s,;()]+", text)
 
 
+def _people_named(text: str, by_role: dict, ccsos: list, everyone: dict) -> dict:
+    """The people a text names: by name, e-mail or user name, or by a role
+    of the department ("CSO", "department head", "analyst") or "CCSO"."""
+    text = text.lower()
+    named: dict[int, object] = {}
+    for role, words in ROLE_WORDS.items():
+        if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
+            named |= {u.pk: u for u in by_role[role]}
+    if any(w in text for w in CCSO_WORDS):
+        named |= {u.pk: u for u in ccsos}
+    named |= {pk: u for pk, u in everyone.items() if _mentioned(text, u)}
+    return named
+
+
 def memo_recipients(memo: FollowUpMemo) -> list:
-    """The attendees and the commitment owners who have an account: people
-    named in the attendees (by name, e-mail or user name), the department's
-    roles the attendees name ("CSO", "department head", "analyst", "CCSO"),
-    the meeting's analyst, and the owners of the meeting's commitments. When
-    the attendees name no one, the department's CSOs and head."""
+    """The attendees and the commitment owners who have an account: the
+    people the attendees name (by name, e-mail, user name or role), the
+    meeting's analyst, and the owners of the meeting's commitments (a person,
+    or the person or role the owner text names). When the attendees name no
+    one, the department's CSOs and head."""
     meeting = memo.meeting
-    text = (memo.attendance or meeting.attendees or "").lower()
     by_role: dict[str, list] = {r: [] for r in DepartmentRole.values}
     for a in DepartmentAssignment.objects.filter(
         department_id=meeting.department_id, user__is_active=True
@@ -207,13 +220,7 @@ def memo_recipients(memo: FollowUpMemo) -> list:
         by_role[a.role].append(a.user)
     ccsos = ccso_people()
     everyone = {u.pk: u for users in by_role.values() for u in users} | {u.pk: u for u in ccsos}
-    chosen: dict[int, object] = {}
-    for role, words in ROLE_WORDS.items():
-        if any(re.search(rf"\b{re.escape(w)}\b", text) for w in words):
-            chosen |= {u.pk: u for u in by_role[role]}
-    if any(w in text for w in CCSO_WORDS):
-        chosen |= {u.pk: u for u in ccsos}
-    chosen |= {pk: u for pk, u in everyone.items() if _mentioned(text, u)}
+    chosen = _people_named(memo.attendance or meeting.attendees or "", by_role, ccsos, everyone)
     if not chosen:
         chosen |= {u.pk: u for u in by_role[DepartmentRole.CSO] + by_role[DepartmentRole.HEAD]}
     if meeting.analyst_id and meeting.analyst and meeting.analyst.is_active:
@@ -224,7 +231,7 @@ def memo_recipients(memo: FollowUpMemo) -> list:
             if owner.is_active:
                 chosen[owner.pk] = owner
             continue
-        chosen |= {pk: u for pk, u in everyone.items() if _mentioned(str(owner), u)}
+        chosen |= _people_named(str(owner), by_role, ccsos, everyone)
     return sorted(chosen.values(), key=lambda u: u.pk)
 
 

@@ -307,3 +307,19 @@ def test_briefing_memo_lists_follow_up_standing_and_new_items(
     assert "held" not in html.lower().replace("threshold", "")
     detail = client.get(reverse("metrics:meeting_detail", args=[meeting.pk])).content.decode()
     assert reverse("metrics:briefing_memo", args=[meeting.pk]) in detail
+
+
+def test_recipients_are_the_attendees_and_the_commitment_owners(
+    held_meeting, analyst_fleet, cso_fleet, head_fleet, ccso, cso_streets
+):
+    memo = memos.meeting_mark_held(user=analyst_fleet, meeting=held_meeting)
+    FollowUpMemo.objects.filter(pk=memo.pk).update(attendance="Rosetta White (CCSO)")
+    held_meeting.commitments.update(owner="Department head")
+    memo.refresh_from_db()
+    # The CCSO by role, the head as owner, the analyst of the meeting; not the
+    # CSO (not named), never another department's people.
+    assert {u.pk for u in memos.memo_recipients(memo)} == {
+        ccso.pk,
+        head_fleet.pk,
+        analyst_fleet.pk,
+    }
