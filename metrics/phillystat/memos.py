@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -48,6 +48,8 @@ logger = logging.getLogger(__name__)
 SEND_TASK = "metrics.follow_up_memo_send"
 MEMO_DIR = "memos"
 EVENT_KEY = "memo:{pk}:sent"
+# A send not done after this long stalled (its task lost): it may be asked again.
+SEND_LEASE = timedelta(minutes=30)
 
 NOT_A_DRAFT = RuleError(
     "The follow-up memo has been sent: it is not changed any more.", "Reload the page."
@@ -86,10 +88,14 @@ def meeting_mark_held(*, user, meeting: PhillyStatMeeting, today=None) -> Follow
         raise RuleError(refusal, "Mark it held once it has taken place.")
     with transaction.atomic():
         # Compare-and-swap: two clicks record one person and time.
-        PhillyStatMeeting.objects.filter(pk=meeting.pk, held_at=None).update(
+        marked = PhillyStatMeeting.objects.filter(pk=meeting.pk, held_at=None).update(
             held_at=timezone.now(), held_by=user
         )
         meeting.refresh_from_db(fields=["held_at", "held_by"])
+        if marked:  # the update bypasses the history's signals: record it
+            PhillyStatMeeting.history.bulk_history_create(
+                [meeting], update=True, default_user=user, default_change_reason="Marked held"
+            )
         memo, _ = FollowUpMemo.objects.get_or_create(
             meeting=meeting, defaults=follow_up_memo_draft_fields(meeting)
         )
@@ -164,11 +170,20 @@ def follow_up_memo_edit(
     return memo
 
 
+def memo_send_stalled(memo: FollowUpMemo) -> bool:
+    return (
+        memo.status == FollowUpMemo.Status.SENDING
+        and memo.send_requested_at is not None
+        and memo.send_requested_at < timezone.now() - SEND_LEASE
+    )
+
+
 def memo_context(memo: FollowUpMemo) -> dict:
     """What the page, the PDF and the e-mail show."""
     meeting = memo.meeting
     return {
         "memo": memo,
+        "stalled": memo_send_stalled(memo),
         "meeting": meeting,
         "held": meeting_is_held(meeting),
         "commitments": [
@@ -239,17 +254,23 @@ def memo_recipients(memo: FollowUpMemo) -> list:
 
 
 def follow_up_memo_send(*, user, memo: FollowUpMemo) -> bool:
-    """Send the draft: queued once, however often it is asked. True if this
-    call queued it."""
+    """Send the draft: queued once, however often it is asked (again only
+    when a send stalled for SEND_LEASE). True if this call queued it."""
     require(user, FOLLOW_UP_MEMO, memo.meeting.department)
     if not meeting_is_held(memo.meeting):
         raise RuleError("The meeting has not been marked held.", "Mark it held first.")
+    now = timezone.now()
     with transaction.atomic():
+        # A draft, or a send whose task was lost (its retries exhausted) long ago.
         queued = (
-            FollowUpMemo.objects.filter(pk=memo.pk, status=FollowUpMemo.Status.DRAFT).update(
+            FollowUpMemo.objects.filter(
+                Q(status=FollowUpMemo.Status.DRAFT)
+                | Q(status=FollowUpMemo.Status.SENDING, send_requested_at__lt=now - SEND_LEASE),
+                pk=memo.pk,
+            ).update(
                 status=FollowUpMemo.Status.SENDING,
                 sent_by=user,
-                send_requested_at=timezone.now(),
+                send_requested_at=now,
                 commitments=_commitments(memo.meeting),
             )
             == 1

@@ -97,6 +97,10 @@ def test_marking_held_records_who_and_when_and_drafts_the_memo(client, held_meet
             "due": held_meeting.commitments.get().due.isoformat(),
         }
     ]
+    # The meeting's history says so.
+    page = client.get(held_meeting.get_absolute_url()).content.decode()
+    assert "PhillyStat meeting changed: Marked held" in page
+    assert "Marked held by" in page
     # Twice: the first who and when stay, one memo.
     first = held_meeting.held_at
     client.post(reverse("metrics:meeting_mark_held", args=[held_meeting.pk]))
@@ -323,3 +327,22 @@ def test_recipients_are_the_attendees_and_the_commitment_owners(
         head_fleet.pk,
         analyst_fleet.pk,
     }
+
+
+def test_a_stalled_send_can_be_asked_again_but_not_a_recent_one(
+    held_meeting, analyst_fleet, django_capture_on_commit_callbacks
+):
+    memo = memos.meeting_mark_held(user=analyst_fleet, meeting=held_meeting)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert memos.follow_up_memo_send(user=analyst_fleet, memo=memo) is True
+        assert memos.follow_up_memo_send(user=analyst_fleet, memo=memo) is False
+        # The clock: its task was lost, 31 minutes ago.
+        FollowUpMemo.objects.filter(pk=memo.pk).update(
+            send_requested_at=memo.send_requested_at - memos.SEND_LEASE - timedelta(minutes=1)
+        )
+        memo.refresh_from_db()
+        assert memos.memo_send_stalled(memo)
+        assert memos.follow_up_memo_send(user=analyst_fleet, memo=memo) is True
+    assert OutboxMessage.objects.filter(task_name=memos.SEND_TASK).count() == 2
+    assert _run_outbox(memos.SEND_TASK) == [True, False]
+    assert Notification.objects.filter(kind="memo_sent").count() == len(memos.memo_recipients(memo))
