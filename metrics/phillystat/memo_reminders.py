@@ -49,12 +49,15 @@ def _item(meeting: PhillyStatMeeting) -> dict:
     return {"text": text, "url": url}
 
 
-def memo_reminder_rows(*, today: date, people, ccso_users, already) -> list[ReminderDelivery]:
-    """The memo reminders and escalations due today and not made before.
-    people: department id -> role -> users; already: (meeting, recipient,
-    kind, offset) made before."""
+def memo_reminder_rows(
+    *, meetings, today: date, people, ccso_users, already
+) -> list[ReminderDelivery]:
+    """The memo reminders and escalations due today and not made before, for
+    the meetings of memo_unsent_meetings(today). people: department id ->
+    role -> users; already: (meeting, recipient, kind, offset) made before.
+    No query of its own (the scan's count stays fixed)."""
     rows = []
-    for meeting in memo_unsent_meetings(today):
+    for meeting in meetings:
         days_after = (today - meeting.date).days
         plan = []
         analysts = (

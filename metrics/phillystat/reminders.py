@@ -174,7 +174,9 @@ def reminders_scan(*, today: date | None = None) -> list[int]:
             "meeting_id", "recipient_id", "kind", "offset_days"
         )
     )
-    rows = memo_reminder_rows(today=today, people=people, ccso_users=ccso_users, already=already)
+    rows = memo_reminder_rows(
+        meetings=unsent, today=today, people=people, ccso_users=ccso_users, already=already
+    )
     for meeting in meetings:
         days_ahead = (meeting.date - today).days
         q = meeting.fiscal_quarter

@@ -346,3 +346,27 @@ def test_a_stalled_send_can_be_asked_again_but_not_a_recent_one(
     assert OutboxMessage.objects.filter(task_name=memos.SEND_TASK).count() == 2
     assert _run_outbox(memos.SEND_TASK) == [True, False]
     assert Notification.objects.filter(kind="memo_sent").count() == len(memos.memo_recipients(memo))
+
+
+def test_memo_reminders_keep_the_scans_query_count_fixed(analyst_fleet, ccso):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.departments.factories import DepartmentFactory
+
+    meeting_day = fiscal.today() - timedelta(days=20)
+
+    def scan_queries(n_departments):
+        ReminderDelivery.objects.all().delete()
+        for _ in range(n_departments):
+            PhillyStatMeetingFactory(
+                department=DepartmentFactory(), date=meeting_day, analyst=analyst_fleet
+            )
+        with CaptureQueriesContext(connection) as queries:
+            made = reminders.reminders_scan(today=meeting_day + timedelta(days=3))
+        return len(queries), len(made)
+
+    small, made_small = scan_queries(2)
+    large, made_large = scan_queries(6)
+    assert made_large > made_small > 0
+    assert large == small
