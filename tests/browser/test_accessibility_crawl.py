@@ -32,6 +32,8 @@ def _detail_urls(username):
     if meeting:
         urls.append(meeting.get_absolute_url())
         urls.append(f"/metrics/meetings/{meeting.pk}/briefing/")
+        if username == "cso.fleet":
+            urls.append(f"/metrics/meetings/{meeting.pk}/narrative/")
     # A meeting marked held: its follow-up memo is a draft.
     from csoprogram.lib import fiscal
     from metrics.phillystat.memos import meeting_mark_held
