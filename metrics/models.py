@@ -331,6 +331,7 @@ class StarterMetric(models.Model):
 from .history import register_history  # noqa: E402
 from .phillystat.models import (  # noqa: E402,F401
     Commitment,
+    FollowUpMemo,
     MetricNote,
     NarrativeCorrection,
     PacketSection,

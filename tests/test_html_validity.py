@@ -35,6 +35,16 @@ def _pages():
     session = FocusGroupSession.objects.filter(department__slug="fleet").first()
     metric = Metric.objects.filter(department__slug="fleet").first()
     meeting = PhillyStatMeeting.objects.filter(department__slug="fleet").first()
+    # A meeting held, with its follow-up memo drafted.
+    from csoprogram.lib import fiscal
+    from metrics.phillystat.memos import meeting_mark_held
+
+    held = (
+        PhillyStatMeeting.objects.filter(department__slug="fleet", date__lt=fiscal.today())
+        .order_by("-date")
+        .first()
+    )
+    meeting_mark_held(user=User.objects.get(username="analyst.fleet"), meeting=held)
     return [
         ("login", None, reverse("login")),
         ("public-index", None, reverse("public:index")),
@@ -53,6 +63,12 @@ def _pages():
         ("metric", "analyst.fleet", reverse("metrics:metric_detail", args=[metric.pk])),
         ("value-grid", "analyst.fleet", reverse("metrics:value_grid", args=["fleet"])),
         ("meeting", "analyst.fleet", meeting.get_absolute_url()),
+        ("meeting-held", "analyst.fleet", held.get_absolute_url()),
+        ("narrative", "cso.fleet", reverse("metrics:narrative_edit", args=[meeting.pk])),
+        ("briefing-memo", "cso.fleet", reverse("metrics:briefing_memo", args=[meeting.pk])),
+        ("memo-not-held", "cso.fleet", reverse("metrics:meeting_memo", args=[meeting.pk])),
+        ("memo-draft", "analyst.fleet", reverse("metrics:meeting_memo", args=[held.pk])),
+        ("memo-edit", "analyst.fleet", reverse("metrics:memo_edit", args=[held.pk])),
         ("program-review", "ccso", reverse("csoprogram:program_review")),
         ("outcomes-dashboard", "mdo", reverse("csoprogram:outcomes_dashboard")),
         ("outcomes-presentation", "ccso", reverse("csoprogram:outcomes_presentation")),

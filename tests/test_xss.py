@@ -71,8 +71,9 @@ def poisoned(dept_fleet, cso_fleet):
         department=dept_fleet,
         period=meeting.fiscal_quarter,
         what_changed=_payload(next(n)),
-        impediments=_payload(next(n)),
     )
+    # The narrative lists the department's impediment records.
+    ImpedimentFactory(department=dept_fleet, description=_payload(next(n)))
     CommitmentFactory(meeting=meeting, what=_payload(next(n)), owner=_payload(next(n))[:200])
     return {"session": session, "plan": plan, "metric": metric, "meeting": meeting}
 
