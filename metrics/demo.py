@@ -265,7 +265,7 @@ def _seed_history(context: dict) -> dict:
                 "tightened with the department head mid-year.",
             )
         meetings = []
-        for q_index, q in enumerate([*quarters, last.next()]):
+        for q in [*quarters, last.next()]:
             meeting_day = _meeting_date(q)
             if q == last and d_index == 0:
                 # Three days ahead: the worker builds its review packet unasked.
@@ -311,10 +311,17 @@ def _seed_history(context: dict) -> dict:
                         "Extended counter hours and published service levels on the "
                         f"department's web page in {q.label}."
                     ),
-                    impediments="Two vacancies at the front desk; the case system upgrade slipped."
-                    if q_index % 2
-                    else "",
                     notes=report_notes,
+                    # Raised with the latest narrative: an impediment record of the
+                    # department, listed by the narrative, the packet and the memos.
+                    new_impediment={
+                        "kind": "resources",
+                        "description": "Two vacancies at the front desk; "
+                        "the case system upgrade slipped.",
+                        "support_requested": "Approval to fill the two vacancies.",
+                    }
+                    if q == last and d_index % 2
+                    else None,
                 )
                 # Written before the meeting, as a department that reports does.
                 QuarterlyNarrative.objects.filter(pk=narrative.pk).update(
@@ -452,7 +459,6 @@ def _stale_packet(context, today) -> None:
         quarter=meeting.fiscal_quarter,
         what_changed=narrative.what_changed
         + " Late addition: the second service bay reopened this week.",
-        impediments=narrative.impediments,
         notes={n.metric_id: n.note for n in narrative.metric_notes.all()},
     )
     packet_upkeep.packets_freshness_check()

@@ -333,6 +333,7 @@ from .phillystat.models import (  # noqa: E402,F401
     Commitment,
     CommitmentFollowUp,
     CommitmentStatus,
+    FollowUpMemo,
     MetricNote,
     NarrativeCorrection,
     PacketSection,

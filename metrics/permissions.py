@@ -31,6 +31,8 @@ WRITE_NARRATIVE = "write_narrative"
 SCHEDULE_MEETING = "schedule_meeting"
 RECORD_COMMITMENT = "record_commitment"
 BUILD_PACKET = "build_packet"
+# Mark a PhillyStat meeting held; edit and send its follow-up memo.
+FOLLOW_UP_MEMO = "follow_up_memo"
 APPROVE_CORRECTION = "approve_correction"
 
 
@@ -49,7 +51,7 @@ def can(user, action: str, department) -> bool:
         return roles.is_ccso(user) or (
             user.is_authenticated and user.has_perm("metrics.approve_valuecorrection")
         )
-    if action in (SCHEDULE_MEETING, BUILD_PACKET, RECORD_COMMITMENT):
+    if action in (SCHEDULE_MEETING, BUILD_PACKET, FOLLOW_UP_MEMO, RECORD_COMMITMENT):
         return roles.is_ccso(user) or (
             department is not None and roles.is_analyst(user, department)
         )

@@ -124,7 +124,7 @@ def meeting_timeline(meeting: PhillyStatMeeting, *, limit: int | None = 30) -> l
         groups += [
             timeline_from_history(
                 _history(QuarterlyNarrative, id=narrative.pk),
-                fields={"what_changed": "What changed this quarter", "impediments": "Impediments"},
+                fields={"what_changed": "What changed this quarter"},
                 subject=lambda r: "Quarterly narrative",
             ),
             timeline_from_history(

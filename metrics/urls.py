@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import correction_views, views
-from .phillystat import commitment_views, packet_views
+from .phillystat import commitment_views, memo_views, packet_views
 from .phillystat import views as phillystat
 
 app_name = "metrics"
@@ -43,7 +43,12 @@ urlpatterns = [
         commitment_views.commitment_create,
         name="commitment_create",
     ),
-    path("meetings/<int:pk>/memo/", phillystat.meeting_memo, name="meeting_memo"),
+    path("meetings/<int:pk>/held/", memo_views.meeting_mark_held, name="meeting_mark_held"),
+    path("meetings/<int:pk>/memo/", memo_views.meeting_memo, name="meeting_memo"),
+    path("meetings/<int:pk>/memo/edit/", memo_views.memo_edit, name="memo_edit"),
+    path("meetings/<int:pk>/memo/send/", memo_views.memo_send, name="memo_send"),
+    path("meetings/<int:pk>/memo/pdf/", memo_views.memo_pdf, name="memo_pdf"),
+    path("meetings/<int:pk>/briefing/", memo_views.briefing_memo, name="briefing_memo"),
     path(
         "commitments/<int:pk>/close/",
         commitment_views.commitment_close,

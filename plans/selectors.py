@@ -377,6 +377,25 @@ def plan_version_diff(plan: CustomerServicePlan, *, older_id: int, newer_id: int
 # -- change management ----------------------------------------------------------------
 
 
+def impediments_listed(department) -> list[Impediment]:
+    """The department's open impediment records, oldest first: the one list the
+    quarterly narrative, the meeting page, packets, memos and the program
+    update show."""
+    return list(impediments_listed_for([department.pk]).get(department.pk, []))
+
+
+def impediments_listed_for(department_ids) -> dict[int, list[Impediment]]:
+    """impediments_listed for several departments in one query."""
+    listed: dict[int, list[Impediment]] = {}
+    for i in (
+        Impediment.objects.filter(department_id__in=list(department_ids), status="open")
+        .select_related("department")
+        .order_by("created_at", "pk")
+    ):
+        listed.setdefault(i.department_id, []).append(i)
+    return listed
+
+
 def change_record(department) -> dict:
     return {
         "impediments": list(

@@ -38,6 +38,16 @@ def _pages():
     commitment = Commitment.objects.filter(
         department__slug="fleet", status="open", owner__username="cso.fleet"
     ).first()
+    # A meeting held, with its follow-up memo drafted.
+    from csoprogram.lib import fiscal
+    from metrics.phillystat.memos import meeting_mark_held
+
+    held = (
+        PhillyStatMeeting.objects.filter(department__slug="fleet", date__lt=fiscal.today())
+        .order_by("-date")
+        .first()
+    )
+    meeting_mark_held(user=User.objects.get(username="analyst.fleet"), meeting=held)
     return [
         ("login", None, reverse("login")),
         ("public-index", None, reverse("public:index")),
@@ -73,6 +83,12 @@ def _pages():
             reverse("metrics:commitment_edit", args=[commitment.pk]),
         ),
         ("change-record-mdo", "mdo", reverse("plans:change_record", args=["fleet"])),
+        ("meeting-held", "analyst.fleet", held.get_absolute_url()),
+        ("narrative", "cso.fleet", reverse("metrics:narrative_edit", args=[meeting.pk])),
+        ("briefing-memo", "cso.fleet", reverse("metrics:briefing_memo", args=[meeting.pk])),
+        ("memo-not-held", "cso.fleet", reverse("metrics:meeting_memo", args=[meeting.pk])),
+        ("memo-draft", "analyst.fleet", reverse("metrics:meeting_memo", args=[held.pk])),
+        ("memo-edit", "analyst.fleet", reverse("metrics:memo_edit", args=[held.pk])),
         ("program-review", "ccso", reverse("csoprogram:program_review")),
         ("outcomes-dashboard", "mdo", reverse("csoprogram:outcomes_dashboard")),
         ("outcomes-presentation", "ccso", reverse("csoprogram:outcomes_presentation")),

@@ -72,8 +72,9 @@ def poisoned(dept_fleet, cso_fleet):
         department=dept_fleet,
         period=meeting.fiscal_quarter,
         what_changed=_payload(next(n)),
-        impediments=_payload(next(n)),
     )
+    # The narrative lists the department's impediment records.
+    ImpedimentFactory(department=dept_fleet, description=_payload(next(n)))
     owner = assign(
         UserFactory(first_name=_payload(next(n))[:150], last_name="Owner"),
         dept_fleet,

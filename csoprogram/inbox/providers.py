@@ -31,6 +31,7 @@ from plans.selectors import annotate_plan_status
 
 from ..models import DepartmentPublication, ProgramMeeting
 from .items import LATER, SOON, URGENT, WAITING, InboxContext, InboxItem, urgency_for
+from .memo_providers import follow_up_memos_late, follow_up_memos_to_send
 
 CSO, HEAD, ANALYST = DepartmentRole.CSO, DepartmentRole.HEAD, DepartmentRole.ANALYST
 # A plan waiting longer than this for review is urgent.
@@ -423,6 +424,7 @@ PROVIDERS: list[Callable[[InboxContext], list[InboxItem]]] = [
     themes_to_decide,
     public_pages_to_approve,
     escalations,
+    follow_up_memos_late,
     failed_packets,
     overdue_commitments,
     commitments_owned,
@@ -432,6 +434,7 @@ PROVIDERS: list[Callable[[InboxContext], list[InboxItem]]] = [
     values_missing,
     meetings_to_schedule,
     packets_to_check,
+    follow_up_memos_to_send,
     department_owes,
     program_meetings_ahead,
 ]

@@ -7,6 +7,7 @@ sends it. A digest is a NotificationDigest row, unique per person and day.
 """
 
 import logging
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -29,13 +30,25 @@ DIGEST_TASK = "csoprogram.notification_digest_send"
 DIGEST_HOUR = 7
 
 
+# kind -> provider(notification) -> [(file name, bytes, MIME type)]: the files
+# an app attaches to the e-mail of its notifications (the PhillyStat follow-up
+# memo's PDF). Registered by the app at start-up (its AppConfig.ready).
+EMAIL_ATTACHMENTS: dict[str, Callable[[Notification], list[tuple[str, bytes, str]]]] = {}
+
+
+def notification_attachments_add(
+    kind: str, provider: Callable[[Notification], list[tuple[str, bytes, str]]]
+) -> None:
+    EMAIL_ATTACHMENTS[kind] = provider
+
+
 def _absolute(url: str) -> str:
     if url.startswith("/"):
         return f"{settings.SITE_URL}{url}"
     return url
 
 
-def _send(*, to: str, subject: str, template: str, context: dict) -> None:
+def _send(*, to: str, subject: str, template: str, context: dict, attachments=()) -> None:
     context = {**context, "preferences_url": _absolute(reverse("notification_preferences"))}
     message = EmailMultiAlternatives(
         subject=subject,
@@ -44,6 +57,8 @@ def _send(*, to: str, subject: str, template: str, context: dict) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
     )
     message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    for name, data, mimetype in attachments:
+        message.attach(name, data, mimetype)
     message.send()
 
 
@@ -59,7 +74,9 @@ def notification_email_send(*, notification_id: int) -> bool:
         return False  # sent already, not for e-mail, or another worker holds it
     notification = Notification.objects.select_related("user").get(pk=notification_id)
     try:
+        provider = EMAIL_ATTACHMENTS.get(notification.kind)
         _send(
+            attachments=provider(notification) if provider else (),
             to=notification.user.email,
             subject=notification.title,
             template="notifications/email/notification",

@@ -17,8 +17,8 @@ from django.utils import timezone
 from departments.selectors import departments_visible_to
 from focusgroups.models import FocusGroupSession
 from metrics.models import MetricValue
-from plans.models import Impediment, LeaderSupport, Success
-from plans.selectors import plans_shown_program_wide
+from plans.models import LeaderSupport, Success
+from plans.selectors import impediments_listed_for, plans_shown_program_wide
 
 from ..facts import departments_for_page, plural
 from ..models import ProgramMeeting
@@ -53,9 +53,7 @@ def program_meeting_detail(meeting: ProgramMeeting, user) -> dict:
         if previous
         else meeting.date - datetime.timedelta(days=FIRST_UPDATE_LOOKS_BACK_DAYS)
     )
-    impediments = defaultdict(list)
-    for i in Impediment.objects.filter(department_id__in=ids, status=Impediment.Status.OPEN):
-        impediments[i.department_id].append(i)
+    impediments = impediments_listed_for(ids)
     successes = defaultdict(list)
     for s in Success.objects.filter(
         department_id__in=ids, happened_on__gt=since, happened_on__lte=meeting.date
@@ -66,7 +64,7 @@ def program_meeting_detail(meeting: ProgramMeeting, user) -> dict:
         {
             "entry": a,
             "department": by_id[a.department_id],
-            "impediments": impediments[a.department_id],
+            "impediments": impediments.get(a.department_id, []),
             "successes": successes[a.department_id],
             "changes": changes[a.department_id],
         }
@@ -119,13 +117,6 @@ def program_update_departments(user) -> list:
     qs = departments_with_stage(departments_visible_to(user)).order_by("name")
     qs = qs.prefetch_related(
         Prefetch(
-            "impediments",
-            queryset=Impediment.objects.filter(status=Impediment.Status.OPEN).order_by(
-                "-created_at"
-            ),
-            to_attr="open_impediments",
-        ),
-        Prefetch(
             "successes",
             queryset=Success.objects.filter(happened_on__gte=since).order_by("-happened_on"),
             to_attr="recent_successes",
@@ -136,4 +127,9 @@ def program_update_departments(user) -> list:
             to_attr="support_given",
         ),
     )
-    return with_stage(qs)
+    departments = with_stage(qs)
+    # The same list as the narrative, the packets and the memos show.
+    impediments = impediments_listed_for([d.pk for d in departments])
+    for d in departments:
+        d.open_impediments = impediments.get(d.pk, [])
+    return departments

@@ -4,6 +4,7 @@ from django import forms
 
 from csoprogram.lib.forms import crispy_helper
 from departments.models import User
+from plans.models import ImpedimentKind
 
 from ..forms import analysts_of
 from .models import CommitmentStatus
@@ -62,11 +63,24 @@ class NarrativeForm(forms.Form):
     what_changed = forms.CharField(
         label="What changed this quarter", widget=forms.Textarea(attrs={"rows": 4})
     )
-    impediments = forms.CharField(
-        label="Impediments",
+    # Raise a new impediment (a plans.Impediment record) with the narrative.
+    impediment_description = forms.CharField(
+        label="New impediment: what is in the way",
         required=False,
-        help_text="Pushback, lack of resources, anything in the way.",
-        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Pushback, lack of resources, anything in the way that is not listed above. "
+        "Leave empty if there is nothing new.",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    impediment_kind = forms.ChoiceField(
+        label="Kind of impediment",
+        choices=ImpedimentKind.choices,
+        initial=ImpedimentKind.OTHER,
+        required=False,
+    )
+    impediment_support = forms.CharField(
+        label="Support requested",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def __init__(self, *args, lines, locked: bool = False, **kwargs):
@@ -92,10 +106,22 @@ class NarrativeForm(forms.Form):
                 initial=line["note"],
             )
             self.note_fields.append((metric.pk, name))
+        # The new impediment comes last, after the notes on metrics.
+        self.order_fields([f for f in self.fields if not f.startswith("impediment_")])
         self.helper = _helper()
 
     def notes(self) -> dict[int, str]:
         return {pk: self.cleaned_data.get(name, "") for pk, name in self.note_fields}
+
+    def new_impediment(self) -> dict | None:
+        description = (self.cleaned_data.get("impediment_description") or "").strip()
+        if not description:
+            return None
+        return {
+            "kind": self.cleaned_data.get("impediment_kind") or ImpedimentKind.OTHER,
+            "description": description,
+            "support_requested": self.cleaned_data.get("impediment_support", ""),
+        }
 
 
 class CommitmentForm(forms.Form):
@@ -145,3 +171,40 @@ class CommitmentCloseForm(forms.Form):
             self.fields["status"].choices = [(CommitmentStatus.DONE, "Done")]
             self.fields["status"].widget = forms.HiddenInput()
         self.helper = _helper()
+
+
+class FollowUpMemoForm(forms.Form):
+    """The draft follow-up memo: attendance, what was said about each metric,
+    other notes."""
+
+    attendance = forms.CharField(
+        label="Attendance",
+        required=False,
+        help_text="Who attended. People named here (or their role: CSO, department head, "
+        "analyst, CCSO) receive the memo, with the owners of the commitments.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    other_notes = forms.CharField(
+        label="Other notes", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, discussion: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.note_fields = []
+        for item in discussion:
+            name = f"discussed_{item['metric_id']}"
+            self.fields[name] = forms.CharField(
+                label=f"What was discussed: {item['metric']}",
+                help_text=f"{item['value']}"
+                + (f" ({item['status']})" if item.get("status") else "")
+                + (f", target {item['target']}" if item.get("target") else ""),
+                required=False,
+                initial=item.get("note", ""),
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.note_fields.append((item["metric_id"], name))
+        self.order_fields(["attendance", *[n for _, n in self.note_fields], "other_notes"])
+        self.helper = _helper()
+
+    def notes(self) -> dict[int, str]:
+        return {pk: self.cleaned_data.get(name, "") for pk, name in self.note_fields}

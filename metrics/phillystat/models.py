@@ -38,6 +38,12 @@ class PhillyStatMeeting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Marked held by the analyst or the CCSO, on or after its date
+    # (services.meeting_mark_held): the follow-up memo is drafted then.
+    held_at = models.DateTimeField(null=True, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["date", "department__name"]
@@ -75,7 +81,8 @@ class QuarterlyNarrative(models.Model):
     fiscal_year = models.PositiveSmallIntegerField()
     quarter = models.PositiveSmallIntegerField()
     what_changed = models.TextField("What changed this quarter", blank=True)
-    impediments = models.TextField("Impediments", blank=True)
+    # Impediments are the department's plans.Impediment records
+    # (plans.selectors.impediments_listed), not text of the narrative.
     written_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -107,7 +114,6 @@ class NarrativeCorrection(models.Model):
     # Denormalised: the approval list and the audit filter by department.
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="+")
     what_changed = models.TextField("What changed this quarter", blank=True)
-    impediments = models.TextField("Impediments", blank=True)
     notes = models.JSONField(default=dict, help_text="Metric id -> note.")
     reason = models.TextField()
     status = models.CharField(max_length=10, default="pending")  # metrics.models.CorrectionStatus
@@ -267,6 +273,59 @@ class CommitmentFollowUp(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.commitment}"
+
+
+class FollowUpMemo(models.Model):
+    """The memo after a PhillyStat meeting: drafted when the meeting is marked
+    held, edited by the analyst or the CCSO, sent once (PDF attached) to the
+    attendees and the commitment owners. memos.py holds its rules."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+
+    meeting = models.OneToOneField(
+        PhillyStatMeeting, on_delete=models.CASCADE, related_name="follow_up_memo"
+    )
+    attendance = models.TextField("Attendance", blank=True)
+    # [{"metric_id", "metric", "value", "status", "note"}], one per metric discussed.
+    discussion = models.JSONField(default=list, blank=True)
+    # [{"what", "owner", "due"}]: the commitments as they were when drafted,
+    # taken again when it is sent.
+    commitments = models.JSONField(default=list, blank=True)
+    other_notes = models.TextField("Other notes", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    drafted_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    send_requested_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    file = models.CharField(max_length=300, blank=True, help_text="Storage name of the PDF.")
+    checksum = models.CharField("SHA-256", max_length=64, blank=True)
+    size = models.PositiveIntegerField(default=0)
+    recipients = models.JSONField(default=list, blank=True, help_text="Who it was sent to.")
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="sent_memo_has_sent_at",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Follow-up memo, {self.meeting}"
+
+    def get_absolute_url(self):
+        return reverse("metrics:meeting_memo", kwargs={"pk": self.meeting_id})
 
 
 class ReminderKind(models.TextChoices):

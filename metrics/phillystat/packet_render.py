@@ -24,9 +24,8 @@ from django.template.loader import render_to_string
 from csoprogram.lib import fiscal
 from departments.models import Department
 from focusgroups.selectors import department_strengths_and_opportunities
-from plans.models import Impediment
 from plans.permissions import plan_shown_program_wide
-from plans.selectors import areas_with_evidence, plans_shown_program_wide
+from plans.selectors import areas_with_evidence, impediments_listed, plans_shown_program_wide
 
 from ..charts import metric_trend_svg
 from ..models import Metric, MetricValue, MetricVersion
@@ -35,7 +34,7 @@ from .selectors import open_commitments, quarter_report
 
 # Bump when the section template or the charts change, so cached sections are
 # rendered again.
-RENDER_VERSION = "2"
+RENDER_VERSION = "3"
 SECTION_DIR = "packets/sections"
 
 # The agenda of a department's part, in order: anchor id and heading.
@@ -130,9 +129,7 @@ def department_packet_context(
         "metric_rows": metric_rows,
         "report": quarter_report(department, quarter),
         "commitments": list(open_commitments(department).order_by("due", "pk")),
-        "impediments": list(
-            Impediment.objects.filter(department=department, status="open").order_by("pk")
-        ),
+        "impediments": impediments_listed(department),
     }
 
 

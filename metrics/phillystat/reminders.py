@@ -1,4 +1,5 @@
-"""Quarterly PhillyStat reminders and escalation.
+"""Quarterly PhillyStat reminders and escalation (and, after the meeting, the
+follow-up memo's: memo_reminders.py).
 
 An hourly scan reminds the CSOs (narrative and red-metric explanations due)
 and the analysts (values missing for the quarter under review) 14, 7 and 1
@@ -37,6 +38,7 @@ from csoprogram.lib.outbox import outbox_enqueue_many
 from departments.models import DepartmentAssignment, DepartmentRole
 from departments.roles import CCSO_GROUP
 
+from .memo_reminders import memo_reminder_rows, memo_unsent_meetings
 from .models import PhillyStatMeeting, ReminderDelivery, ReminderKind
 from .selectors import QuarterReport, quarter_report, quarter_reports
 
@@ -154,23 +156,27 @@ def reminders_scan(*, today: date | None = None) -> list[int]:
             date__gte=today, date__lte=today + timedelta(days=furthest), department__active=True
         ).select_related("department")
     )
-    if not meetings:
+    # Meetings held whose follow-up memo is late (memo_reminders).
+    unsent = list(memo_unsent_meetings(today))
+    if not meetings and not unsent:
         return []
     reports = quarter_reports([(m.department_id, m.fiscal_quarter) for m in meetings])
     people: dict[int, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for a in DepartmentAssignment.objects.filter(
-        department_id__in={m.department_id for m in meetings}, user__is_active=True
+        department_id__in={m.department_id for m in meetings + unsent}, user__is_active=True
     ).select_related("user"):
         people[a.department_id][a.role].append(a.user)
     ccso_users = list(
         User.objects.filter(groups__name=CCSO_GROUP, is_active=True).order_by("pk").distinct()
     )
     already = set(
-        ReminderDelivery.objects.filter(meeting__in=meetings).values_list(
+        ReminderDelivery.objects.filter(meeting__in=meetings + unsent).values_list(
             "meeting_id", "recipient_id", "kind", "offset_days"
         )
     )
-    rows = []
+    rows = memo_reminder_rows(
+        meetings=unsent, today=today, people=people, ccso_users=ccso_users, already=already
+    )
     for meeting in meetings:
         days_ahead = (meeting.date - today).days
         q = meeting.fiscal_quarter
@@ -202,7 +208,7 @@ def reminders_scan(*, today: date | None = None) -> list[int]:
         ReminderDelivery.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         created = list(
             ReminderDelivery.objects.filter(
-                meeting__in=meetings, created_at__gte=started, sent_at=None
+                meeting__in=meetings + unsent, created_at__gte=started, sent_at=None
             )
             .order_by("pk")
             .values_list("pk", flat=True)

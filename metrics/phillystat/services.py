@@ -12,6 +12,8 @@ from csoprogram.lib import fiscal
 from csoprogram.lib.rules import RuleError, rule_errors_raise
 from csoprogram.lib.timeline import records_history_by_user
 from departments import roles
+from plans.change_management import impediment_create
+from plans.models import ImpedimentKind
 
 from ..locks import CORRECTION_WAITING, NARRATIVE_LOCKED, narrative_locked
 from ..models import Metric, MetricNote, Status
@@ -101,9 +103,9 @@ def narrative_save(
     department,
     quarter: fiscal.Quarter,
     what_changed: str,
-    impediments: str,
     notes: dict[int, str],
     reason: str = "",
+    new_impediment: dict | None = None,
 ) -> QuarterlyNarrative | NarrativeCorrection:
     """The CSO writes the quarter's narrative with a note per metric. A metric
     that was off target (red) in the quarter needs its note: the narrative is
@@ -111,10 +113,13 @@ def narrative_save(
 
     Once the quarter's PhillyStat meeting is held the narrative is locked
     (metrics.locks): a change needs a reason and waits for approval as a
-    NarrativeCorrection (returned instead of the narrative)."""
+    NarrativeCorrection (returned instead of the narrative).
+
+    Impediments are the department's records (plans): new_impediment (kind,
+    description, support_requested) raises one through the plans service,
+    saved with the narrative or not at all."""
     require(user, WRITE_NARRATIVE, department)
     what_changed = (what_changed or "").strip()
-    impediments = (impediments or "").strip()
     notes = {pk: (text or "").strip() for pk, text in notes.items()}
     _red_notes_check(department, quarter, notes)
     meeting_date = (
@@ -124,24 +129,33 @@ def narrative_save(
         .values_list("date", flat=True)
         .first()
     )
-    if narrative_locked(meeting_date):
-        return _narrative_correction_request(
-            user=user,
-            department=department,
-            quarter=quarter,
-            what_changed=what_changed,
-            impediments=impediments,
-            notes=notes,
-            reason=reason,
-        )
-    return _narrative_write(
-        user=user,
-        department=department,
-        quarter=quarter,
-        what_changed=what_changed,
-        impediments=impediments,
-        notes=notes,
-    )
+    with transaction.atomic():
+        if narrative_locked(meeting_date):
+            saved = _narrative_correction_request(
+                user=user,
+                department=department,
+                quarter=quarter,
+                what_changed=what_changed,
+                notes=notes,
+                reason=reason,
+            )
+        else:
+            saved = _narrative_write(
+                user=user,
+                department=department,
+                quarter=quarter,
+                what_changed=what_changed,
+                notes=notes,
+            )
+        if new_impediment and (new_impediment.get("description") or "").strip():
+            impediment_create(
+                department=department,
+                user=user,
+                kind=new_impediment.get("kind") or ImpedimentKind.OTHER,
+                description=new_impediment["description"].strip(),
+                support_requested=(new_impediment.get("support_requested") or "").strip(),
+            )
+    return saved
 
 
 def _red_notes_check(department, quarter: fiscal.Quarter, notes: dict[int, str]) -> None:
@@ -169,9 +183,7 @@ def _red_notes_check(department, quarter: fiscal.Quarter, notes: dict[int, str])
     )
 
 
-def _narrative_write(
-    *, user, department, quarter, what_changed, impediments, notes
-) -> QuarterlyNarrative:
+def _narrative_write(*, user, department, quarter, what_changed, notes) -> QuarterlyNarrative:
     metrics = set(Metric.objects.filter(department=department).values_list("pk", flat=True))
     with transaction.atomic():
         narrative, _ = QuarterlyNarrative.objects.update_or_create(
@@ -180,7 +192,6 @@ def _narrative_write(
             quarter=quarter.quarter,
             defaults={
                 "what_changed": what_changed,
-                "impediments": impediments,
                 "written_by": user,
             },
         )
@@ -203,7 +214,7 @@ def _narrative_write(
 
 
 def _narrative_correction_request(
-    *, user, department, quarter, what_changed, impediments, notes, reason
+    *, user, department, quarter, what_changed, notes, reason
 ) -> NarrativeCorrection:
     if not (reason or "").strip():
         raise NARRATIVE_LOCKED
@@ -219,7 +230,6 @@ def _narrative_correction_request(
                 narrative=narrative,
                 department=department,
                 what_changed=what_changed,
-                impediments=impediments,
                 notes={str(k): v for k, v in notes.items()},
                 reason=reason.strip(),
                 requested_by=user,
@@ -236,6 +246,5 @@ def narrative_correction_apply(*, correction: NarrativeCorrection) -> QuarterlyN
         department=correction.department,
         quarter=fiscal.quarter(narrative.fiscal_year, narrative.quarter),
         what_changed=correction.what_changed,
-        impediments=correction.impediments,
         notes={int(k): v for k, v in correction.notes.items()},
     )

@@ -4,7 +4,7 @@ import smtplib
 
 from celery import shared_task
 
-from . import follow_ups, packet_upkeep, packets, reminders
+from . import follow_ups, memos, packet_upkeep, packets, reminders
 
 # SMTP and network trouble is worth retrying; a bug is not.
 TRANSIENT = (smtplib.SMTPException, ConnectionError, TimeoutError)
@@ -88,3 +88,17 @@ def packet_section_build(section_id: int):
 )
 def packet_merge(packet_id: int):
     return packets.packet_merge(packet_id=packet_id)
+
+
+@shared_task(
+    name="metrics.follow_up_memo_send",
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    max_retries=8,
+    soft_time_limit=4 * 60,
+    time_limit=5 * 60,
+)
+def follow_up_memo_send(memo_id: int):
+    """Render the follow-up memo's PDF, mark it sent, tell its recipients (once)."""
+    return memos.follow_up_memo_deliver(memo_id=memo_id)

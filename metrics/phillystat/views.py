@@ -1,9 +1,8 @@
-"""PhillyStat pages: meetings, the quarterly narrative, commitments and the
-follow-up memo. Commitments: commitment_views.py; review packets: packet_views.py."""
+"""PhillyStat pages: meetings and the quarterly narrative. Commitments:
+commitment_views.py; the memos: memo_views.py; review packets: packet_views.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -11,10 +10,12 @@ from csoprogram.lib import fiscal
 from csoprogram.lib.access import read_only
 from csoprogram.lib.forms import form_add_error
 from departments.selectors import departments_visible_to
+from plans.selectors import impediments_listed
 
 from ..locks import narrative_locked
 from ..permissions import (
     BUILD_PACKET,
+    FOLLOW_UP_MEMO,
     RECORD_COMMITMENT,
     SCHEDULE_MEETING,
     WRITE_NARRATIVE,
@@ -29,7 +30,8 @@ from .forms import (
     MeetingYearForm,
     NarrativeForm,
 )
-from .models import NarrativeCorrection, ReviewPacket
+from .memos import meeting_hold_refusal
+from .models import FollowUpMemo, NarrativeCorrection, ReviewPacket
 from .permissions import commitments_with_rights, meeting_for_user
 
 _form_errors = form_add_error
@@ -107,6 +109,10 @@ def meeting_detail(request, meeting, pk):
             "can_build_packet": can(request.user, BUILD_PACKET, meeting.department),
             "reminders": meeting.reminders.select_related("recipient").order_by("created_at"),
             "timeline": meeting_timeline(meeting),
+            "impediments": impediments_listed(meeting.department),
+            "memo": FollowUpMemo.objects.filter(meeting=meeting).first(),
+            "can_memo": can(request.user, FOLLOW_UP_MEMO, meeting.department),
+            "hold_refusal": meeting_hold_refusal(meeting),
         },
     )
 
@@ -134,10 +140,7 @@ def narrative_edit(request, pk):
     report = selectors.quarter_report(meeting.department, meeting.fiscal_quarter)
     initial = {}
     if report.narrative:
-        initial = {
-            "what_changed": report.narrative.what_changed,
-            "impediments": report.narrative.impediments,
-        }
+        initial = {"what_changed": report.narrative.what_changed}
     locked = narrative_locked(meeting.date)
     form = NarrativeForm(request.POST or None, lines=report.lines, initial=initial, locked=locked)
     if request.method == "POST" and form.is_valid():
@@ -147,9 +150,9 @@ def narrative_edit(request, pk):
                 department=meeting.department,
                 quarter=meeting.fiscal_quarter,
                 what_changed=form.cleaned_data["what_changed"],
-                impediments=form.cleaned_data["impediments"],
                 notes=form.notes(),
                 reason=form.cleaned_data.get("reason", ""),
+                new_impediment=form.new_impediment(),
             )
         except ValidationError as exc:
             form_add_error(form, exc)
@@ -166,29 +169,11 @@ def narrative_edit(request, pk):
     return render(
         request,
         "metrics/narrative_form.html",
-        {"form": form, "meeting": meeting, "report": report, "locked": locked},
-    )
-
-
-@read_only(lambda request, pk: meeting_for_user(request.user, pk))
-def meeting_memo(request, meeting, pk):
-    upcoming = selectors.next_meeting(meeting)
-    next_quarter = meeting.fiscal_quarter.next()
-    metrics = meeting.department.metrics.filter(active=True).order_by("name")
-    return render(
-        request,
-        "metrics/meeting_memo.html",
         {
+            "form": form,
             "meeting": meeting,
-            "commitments": meeting.commitments.all(),
-            "carried": selectors.carried_commitments(meeting),
-            "next_meeting": upcoming,
-            "next_quarter": next_quarter,
-            "metrics_due": metrics.filter(
-                ~Q(
-                    values__period_start__gte=next_quarter.start,
-                    values__period_start__lte=next_quarter.end,
-                )
-            ).distinct(),
+            "report": report,
+            "locked": locked,
+            "impediments": impediments_listed(meeting.department),
         },
     )

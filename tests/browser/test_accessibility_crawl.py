@@ -31,6 +31,23 @@ def _detail_urls(username):
     meeting = PhillyStatMeeting.objects.filter(department__slug="fleet").first()
     if meeting:
         urls.append(meeting.get_absolute_url())
+        urls.append(f"/metrics/meetings/{meeting.pk}/briefing/")
+        if username == "cso.fleet":
+            urls.append(f"/metrics/meetings/{meeting.pk}/narrative/")
+    # A meeting marked held: its follow-up memo is a draft.
+    from csoprogram.lib import fiscal
+    from metrics.phillystat.memos import meeting_mark_held
+
+    held = (
+        PhillyStatMeeting.objects.filter(department__slug="fleet", date__lt=fiscal.today())
+        .order_by("-date")
+        .first()
+    )
+    if held:
+        meeting_mark_held(user=User.objects.get(username="analyst.fleet"), meeting=held)
+        urls.append(f"/metrics/meetings/{held.pk}/memo/")
+        if username == "analyst.fleet":
+            urls.append(f"/metrics/meetings/{held.pk}/memo/edit/")
     return urls
 
 

@@ -150,7 +150,6 @@ def test_a_correction_after_the_meeting_does_not_make_the_narrative_late(
             department=dept_fleet,
             quarter=q,
             what_changed="Corrected after the meeting.",
-            impediments="",
             notes={},
             reason="A figure was wrong.",
         )

@@ -24,6 +24,47 @@ def meeting(dept, world):
     return {"pk": PhillyStatMeetingFactory(department=dept).pk}
 
 
+def past_meeting(dept, world):
+    """A meeting three days ago (it can be marked held)."""
+    from datetime import timedelta
+
+    return {
+        "pk": PhillyStatMeetingFactory(department=dept, date=fiscal.today() - timedelta(days=3)).pk
+    }
+
+
+def draft_memo(dept, world):
+    """A meeting marked held, with its follow-up memo drafted."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from metrics.phillystat.memos import follow_up_memo_draft_fields
+    from metrics.phillystat.models import FollowUpMemo
+
+    m = PhillyStatMeetingFactory(
+        department=dept, date=fiscal.today() - timedelta(days=3), held_at=timezone.now()
+    )
+    FollowUpMemo.objects.create(meeting=m, **follow_up_memo_draft_fields(m))
+    return {"pk": m.pk}
+
+
+def sent_memo(dept, world):
+    """A meeting whose follow-up memo was sent (its PDF stored)."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from metrics.phillystat.models import FollowUpMemo
+
+    pk = draft_memo(dept, world)["pk"]
+    name = default_storage.save(f"memos/{dept.slug}/policy.pdf", ContentFile(b"%PDF-1.7 test"))
+    FollowUpMemo.objects.filter(meeting_id=pk).update(
+        status="sent", sent_at=timezone.now(), file=name
+    )
+    return {"pk": pk}
+
+
 def commitment(dept, world):
     """Owned by the department's CSO persona (who marks it done)."""
     cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
@@ -87,6 +128,9 @@ OBJECTS = {
     "metric": metric,
     "meeting": meeting,
     "commitment": commitment,
+    "past_meeting": past_meeting,
+    "draft_memo": draft_memo,
+    "sent_memo": sent_memo,
     "api_department": api_department,
     "api_plan": api_plan,
     "api_area": api_area,
@@ -246,6 +290,28 @@ RULES = [
     ),
     department_object("metrics:meeting_detail", "meeting"),
     department_object("metrics:meeting_memo", "meeting"),
+    department_object("metrics:meeting_memo", "draft_memo"),
+    department_object("metrics:briefing_memo", "meeting"),
+    department_object(
+        "metrics:meeting_mark_held",
+        "past_meeting",
+        allowed=("analyst", "ccso"),
+        ok=302,
+        method="post",
+    ),
+    department_object("metrics:memo_edit", "draft_memo", allowed=("analyst", "ccso")),
+    department_object(
+        "metrics:memo_edit",
+        "draft_memo",
+        allowed=("analyst", "ccso"),
+        ok=302,
+        method="post",
+        data={"attendance": "CSO, analyst", "other_notes": ""},
+    ),
+    department_object(
+        "metrics:memo_send", "draft_memo", allowed=("analyst", "ccso"), ok=302, method="post"
+    ),
+    department_object("metrics:memo_pdf", "sent_memo"),
     department_object("metrics:meeting_edit", "meeting", allowed=("analyst", "ccso")),
     department_object(
         "metrics:meeting_edit",

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("metrics", "0011_packet_sweep_schedules")]
-AFTER = [("metrics", "0012_commitments_owned_by_people")]
+BEFORE = [("metrics", "0012_follow_up_memo_and_narrative_impediments")]
+AFTER = [("metrics", "0013_commitments_owned_by_people")]
 
 
 def _migrate(targets):

@@ -178,7 +178,6 @@ def test_a_narrative_after_its_meeting_is_corrected_with_approval(
         "department": dept_fleet,
         "quarter": locked_q,
         "what_changed": "Two windows, then three.",
-        "impediments": "",
         "notes": {},
     }
     with pytest.raises(RuleError) as refused:

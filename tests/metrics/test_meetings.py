@@ -3,11 +3,13 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.html import escape
 
 from csoprogram.lib import fiscal
 from metrics.models import Commitment, PhillyStatMeeting
 from metrics.phillystat import commitments
 from metrics.phillystat import services as phillystat_services
+from plans.models import Impediment
 from tests.metrics.factories import CommitmentFactory, PhillyStatMeetingFactory, add_value
 
 
@@ -79,11 +81,11 @@ def test_analyst_records_a_commitment_and_the_memo_lists_it(
     assert response.status_code == 302
     made = Commitment.objects.get()
     assert (made.department, made.owner, made.status) == (dept_fleet, cso_fleet, "open")
+    client.post(reverse("metrics:meeting_mark_held", args=[meeting.pk]))
     for reader in (cso_fleet, head_fleet):
         client.force_login(reader)
         memo = client.get(reverse("metrics:meeting_memo", args=[meeting.pk])).content.decode()
-        assert "Add a text-message queue" in memo
-        assert f"Values for {last_q.next().label}" in memo
+        assert "Add a text-message queue" in memo and escape(str(cso_fleet)) in memo
         assert wait_time.name in memo
 
 
@@ -94,20 +96,29 @@ def test_the_cso_writes_the_narrative_and_red_metrics_need_a_note(
     meeting = PhillyStatMeetingFactory(department=dept_fleet, period=last_q)
     client.force_login(cso_fleet)
     url = reverse("metrics:narrative_edit", args=[meeting.pk])
-    response = client.post(url, {"what_changed": "New kiosk", "impediments": "Staffing"})
+    response = client.post(url, {"what_changed": "New kiosk", "impediment_description": "Staffing"})
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     response = client.post(
         url,
         {
             "what_changed": "New kiosk",
-            "impediments": "Staffing",
+            "impediment_description": "Staffing",
+            "impediment_kind": "resources",
             f"note_{wait_time.pk}": "Two clerks on leave",
         },
     )
     assert response.status_code == 302
     page = client.get(meeting.get_absolute_url()).content.decode()
     assert "Complete" in page and "Two clerks on leave" in page and "Staffing" in page
+    # Raised from the narrative form: one impediment record, refused with the
+    # narrative the first time (nothing half-saved).
+    (impediment,) = Impediment.objects.filter(department=dept_fleet)
+    assert (impediment.kind, impediment.description, impediment.created_by) == (
+        "resources",
+        "Staffing",
+        cso_fleet,
+    )
 
 
 def test_the_meeting_page_says_what_is_missing(

@@ -36,7 +36,6 @@ def test_reporting_current_needs_values_and_a_narrative_for_the_last_quarter(
         department=dept_fleet,
         quarter=last_q,
         what_changed="Second window opened.",
-        impediments="",
         notes={},
     )
     assert _current(dept_fleet)
@@ -52,7 +51,6 @@ def test_a_red_value_needs_a_note_the_narrative_is_refused_without_it(
             department=dept_fleet,
             quarter=last_q,
             what_changed="x",
-            impediments="",
             notes={},
         )
     assert refused.value.field == f"note_{wait_time.pk}"
@@ -63,7 +61,6 @@ def test_a_red_value_needs_a_note_the_narrative_is_refused_without_it(
         department=dept_fleet,
         quarter=last_q,
         what_changed="x",
-        impediments="",
         notes={wait_time.pk: "Two clerks on leave."},
     )
     assert _current(dept_fleet)
@@ -89,7 +86,6 @@ def test_the_narrative_rule_and_its_sql_twin_agree(dept_fleet, cso_fleet, wait_t
         department=dept_fleet,
         quarter=last_q,
         what_changed="Opened a window.",
-        impediments="",
         notes={},
     )
     assert all_three() == (True, True, True)
@@ -100,7 +96,6 @@ def test_the_narrative_rule_and_its_sql_twin_agree(dept_fleet, cso_fleet, wait_t
         department=dept_fleet,
         quarter=last_q,
         what_changed="Opened a window.",
-        impediments="",
         notes={wait_time.pk: "Two clerks on leave."},
     )
     assert all_three() == (True, True, True)
@@ -113,7 +108,6 @@ def test_values_of_an_older_quarter_do_not_count(dept_fleet, cso_fleet, wait_tim
         department=dept_fleet,
         quarter=last_q,
         what_changed="x",
-        impediments="",
         notes={},
     )
     assert not _current(dept_fleet)

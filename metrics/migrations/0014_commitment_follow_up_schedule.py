@@ -30,7 +30,7 @@ def remove(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("metrics", "0012_commitments_owned_by_people"),
+        ("metrics", "0013_commitments_owned_by_people"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
     operations = [migrations.RunPython(create, remove)]

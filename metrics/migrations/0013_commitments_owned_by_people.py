@@ -95,7 +95,7 @@ def map_owners(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("departments", "0006_training_reminder_schedule"),
-        ("metrics", "0011_packet_sweep_schedules"),
+        ("metrics", "0012_follow_up_memo_and_narrative_impediments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
