@@ -21,7 +21,7 @@ def _migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_free_text_owners_become_people_and_nothing_is_lost():
     apps = _migrate(BEFORE)
     Department = apps.get_model("departments", "Department")
