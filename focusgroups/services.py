@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -172,22 +172,43 @@ def feedback_create(
     themes=(),
     possible_solution: str = "",
     shared_with_csos: bool = False,
+    client_token=None,
 ) -> FeedbackItem:
+    """Record one item. With a client_token (one per submission in the
+    browser), a submission sent again returns the item saved the first time."""
+    if client_token is not None:
+        saved = FeedbackItem.objects.filter(session=session, client_token=client_token).first()
+        if saved is not None:
+            return saved
     if session.status != FocusGroupSession.Status.HELD:
         raise RuleError(
             "Feedback is recorded on a session that was held.",
             "Mark the session held first.",
         )
-    item = FeedbackItem(session=session, department=session.department, created_by=created_by)
-    return _feedback_save(
-        item,
-        themes=themes,
-        text=text,
-        sentiment=sentiment,
-        customer_type=customer_type,
-        possible_solution=possible_solution,
-        shared_with_csos=shared_with_csos,
+    item = FeedbackItem(
+        session=session,
+        department=session.department,
+        created_by=created_by,
+        client_token=client_token,
     )
+    values = {
+        "text": text,
+        "sentiment": sentiment,
+        "customer_type": customer_type,
+        "possible_solution": possible_solution,
+        "shared_with_csos": shared_with_csos,
+    }
+    if client_token is None:
+        return _feedback_save(item, themes=themes, **values)
+    try:
+        with transaction.atomic():
+            return _feedback_save(item, themes=themes, **values)
+    except IntegrityError:
+        # The same submission, sent twice at once: the other request saved it.
+        saved = FeedbackItem.objects.filter(session=session, client_token=client_token).first()
+        if saved is None:
+            raise
+        return saved
 
 
 def feedback_update(*, item: FeedbackItem, themes=(), **values) -> FeedbackItem:
