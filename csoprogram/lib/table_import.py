@@ -12,11 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from dataclasses import dataclass, field
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -74,7 +72,25 @@ def _csv_lines(data: bytes, table: Table) -> list[tuple[int, list[str]]] | None:
     except UnicodeDecodeError:
         table.errors.append((0, "The file is not UTF-8 text; save it as CSV UTF-8."))
         return None
-    return csv_text_lines(text, table)
+    return text_lines(text, table)
+
+
+def text_lines(text: str, table: Table) -> list[tuple[int, list[str]]] | None:
+    """Lines of text with their numbers: tab-separated when the first line
+    holds a tab (rows copied from a spreadsheet), CSV otherwise."""
+    text = text.lstrip("\ufeff")
+    if "\t" not in text.split("\n", 1)[0]:
+        return csv_text_lines(text, table)
+    lines = []
+    # Split on newlines only: str.splitlines() would also split on (and so
+    # hide) control characters such as \x0b and \x1c.
+    for number, raw in enumerate(text.split("\n"), start=1):
+        row = raw.removesuffix("\r").split("\t")
+        if any(c.strip() for c in row):
+            lines.append((number, row))
+        if len(lines) > MAX_ROWS + 1:
+            break
+    return lines
 
 
 def csv_text_lines(text: str, table: Table) -> list[tuple[int, list[str]]] | None:
@@ -94,10 +110,14 @@ def csv_text_lines(text: str, table: Table) -> list[tuple[int, list[str]]] | Non
 
 
 def _xlsx_lines(data: bytes, table: Table) -> list[tuple[int, list[str]]] | None:
+    unreadable = (0, "The file cannot be read as an XLSX workbook; save it again.")
+    # A damaged or hand-made workbook makes openpyxl raise many kinds of error
+    # (zip, XML parsing, missing parts, bad values): each is the person's file,
+    # not a fault of the app, and is answered as such.
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        table.errors.append((0, "The file cannot be read as an XLSX workbook; save it again."))
+    except Exception:  # noqa: BLE001
+        table.errors.append(unreadable)
         return None
     lines = []
     try:
@@ -110,8 +130,8 @@ def _xlsx_lines(data: bytes, table: Table) -> list[tuple[int, list[str]]] | None
                 lines.append((number, row))
             if len(lines) > MAX_ROWS + 1:
                 break
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError):
-        table.errors.append((0, "The file cannot be read as an XLSX workbook; save it again."))
+    except Exception:  # noqa: BLE001 - as above: the file is damaged
+        table.errors.append(unreadable)
         return None
     finally:
         workbook.close()
@@ -208,18 +228,7 @@ def table_text_read(
     if len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         table.errors.append((0, too_large_refusal(max_bytes)))
         return table
-    first = text.lstrip("\ufeff").split("\n", 1)[0]
-    if "\t" in first:
-        reader_text = text.lstrip("\ufeff")
-        lines = []
-        # Split on newlines only: str.splitlines() would also split on (and so
-        # hide) control characters such as \x0b and \x1c.
-        for number, raw in enumerate(reader_text.split("\n"), start=1):
-            row = raw.removesuffix("\r").split("\t")
-            if any(c.strip() for c in row):
-                lines.append((number, row))
-    else:
-        lines = csv_text_lines(text.lstrip("\ufeff"), table)
+    lines = text_lines(text, table)
     return table_lines_read(
         lines, table, required=required, optional=optional, what=what, max_rows=max_rows
     )
