@@ -166,3 +166,14 @@ def test_a_refused_item_says_why_and_goes_back_in_the_form(page, login_as, cso_f
     assert page.locator("#id_text").input_value() == "No sentiment chosen"
     assert page.locator("#feedback-list > li").count() == 0
     assert not FeedbackItem.objects.exists()
+
+
+def test_logging_out_takes_the_draft_off_a_shared_computer(page, login_as, cso_fleet, session):
+    login_as(page, cso_fleet)
+    page.goto(session.get_absolute_url())
+    page.locator("#id_text").fill("A resident's name and complaint")
+    key = f"fg-feedback-draft-{session.pk}"
+    assert page.evaluate(f"() => localStorage.getItem('{key}')") is not None
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url("**/accounts/log**")
+    assert page.evaluate(f"() => localStorage.getItem('{key}')") is None
