@@ -195,7 +195,7 @@ def feedback_import(
     *, session: FocusGroupSession, created_by, data: bytes, filename: str = ""
 ) -> FeedbackImportResult:
     """Import all rows or none: the new themes are proposed for the session's
-    department, then every item is recorded through feedback_create."""
+    department, then the items are recorded together (feedback_create_many)."""
     result = feedback_import_check(session=session, data=data, filename=filename)
     if not result.ok:
         return result
@@ -206,15 +206,19 @@ def feedback_import(
             )
             for name in result.new_themes
         }
-        for row in result.rows:
-            services.feedback_create(
-                session=session,
-                created_by=created_by,
-                text=row.text,
-                sentiment=row.sentiment,
-                customer_type=row.customer_type,
-                themes=[*row.themes, *(proposed[n.lower()] for n in row.new_themes)],
-                possible_solution=row.possible_solution,
-                shared_with_csos=row.shared,
-            )
+        services.feedback_create_many(
+            session=session,
+            created_by=created_by,
+            items=[
+                {
+                    "text": row.text,
+                    "sentiment": row.sentiment,
+                    "customer_type": row.customer_type,
+                    "themes": [*row.themes, *(proposed[n.lower()] for n in row.new_themes)],
+                    "possible_solution": row.possible_solution,
+                    "shared_with_csos": row.shared,
+                }
+                for row in result.rows
+            ],
+        )
     return result

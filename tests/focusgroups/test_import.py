@@ -7,6 +7,8 @@ import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -259,3 +261,23 @@ def test_another_departments_session_is_404_and_the_head_is_403(
     assert client.get(url).status_code == 404
     client.force_login(head_fleet)
     assert client.get(url).status_code == 403
+
+
+def test_an_import_writes_in_as_many_queries_for_10_rows_as_for_200_with_history(
+    session, cso_fleet, themes
+):
+    def rows(n, start):
+        return _csv(*(f"Item {start + i},negative,,Wait times;Communication,,no" for i in range(n)))
+
+    with CaptureQueriesContext(connection) as small:
+        assert imports.feedback_import(session=session, created_by=cso_fleet, data=rows(10, 0)).ok
+    with CaptureQueriesContext(connection) as large:
+        assert imports.feedback_import(
+            session=session, created_by=cso_fleet, data=rows(200, 100)
+        ).ok
+    assert len(large) == len(small)
+    item = session.feedback_items.get(text="Item 150")
+    record = item.history.get()
+    assert record.history_type == "+" and record.history_user == cso_fleet
+    assert {t.theme.name for t in record.themes.all()} == {"Wait times", "Communication"}
+    assert {t.name for t in item.themes.all()} == {"Wait times", "Communication"}

@@ -277,7 +277,10 @@
           retryDelay = 1000;
           saved(entry, html, li);
           sendNext();
-        } else if (response.status === 422 || response.status === 403 || response.status === 404) {
+        } else if (response.status >= 400 && response.status < 500 &&
+                   response.status !== 408 && response.status !== 429) {
+          // Refused (422: the reasons; 403/404: the session cannot take it):
+          // sending it again would not help.
           refused(entry, html, li);
           sendNext();
         } else {
