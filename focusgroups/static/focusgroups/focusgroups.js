@@ -324,6 +324,8 @@
 
   form.addEventListener("input", draftSave);
   form.addEventListener("change", draftSave);
+  // A theme proposed on the page arrives ticked in the form (an htmx swap).
+  document.addEventListener("htmx:afterSettle", draftSave);
   window.addEventListener("online", function () {
     if (retryTimer) { window.clearTimeout(retryTimer); retryTimer = null; }
     retryDelay = 1000;
