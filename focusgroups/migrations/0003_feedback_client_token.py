@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("departments", "0007_checked_uploads"),
+        ("departments", "0006_training_reminder_schedule"),
         ("focusgroups", "0002_history_of_program_records"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
