@@ -115,7 +115,10 @@ def test_a_lost_connection_keeps_the_item_and_saves_it_once_when_back(
     page.goto(session.get_absolute_url())
     page.context.set_offline(True)
     type_item(page, "Typed in the basement with no signal", sentiment="negative", theme=themes[3])
-    page.locator("#feedback-list li.feedback-pending").get_by_text("Not saved yet").wait_for()
+    pending = page.locator("#feedback-list li.feedback-pending")
+    pending.get_by_text("Not saved yet").wait_for()
+    # The queued item shows its own sentiment and theme.
+    assert pending.locator(".fg-pending-summary").inner_text() == "Negative · Themes: Wait times"
     assert not FeedbackItem.objects.exists()
     assert_accessible(page, "fg-feedback-offline-1280")
     page.context.set_offline(False)

@@ -123,6 +123,23 @@
     return first;
   }
 
+  // What the CSO chose besides the words, shown on the queued item so each
+  // tick is seen on its own item: "Negative · Themes: Wait times, Parking".
+  function summaryOf() {
+    var parts = [];
+    var sentiment = form.elements.sentiment;
+    if (sentiment && sentiment.selectedIndex > 0) {
+      parts.push(sentiment.options[sentiment.selectedIndex].text);
+    }
+    var themes = [];
+    form.querySelectorAll("input[name=themes]:checked").forEach(function (box) {
+      var label = form.querySelector('label[for="' + box.id + '"]');
+      if (label) themes.push(label.textContent.trim());
+    });
+    if (themes.length) parts.push("Themes: " + themes.join(", "));
+    return parts.join(" · ");
+  }
+
   function announce(text) {
     if (statusRegion) statusRegion.textContent = text;
   }
@@ -146,9 +163,13 @@
       var text = document.createElement("p");
       text.className = "feedback-text mb-1";
       text.textContent = valueOf(entry.values, "text");
+      var summary = document.createElement("p");
+      summary.className = "small text-body-secondary mb-1 fg-pending-summary";
+      summary.textContent = entry.summary || "";
       var state = document.createElement("p");
       state.className = "feedback-state mb-0";
       body.appendChild(text);
+      if (entry.summary) body.appendChild(summary);
       body.appendChild(state);
       li.appendChild(body);
       list.appendChild(li);
@@ -311,7 +332,13 @@
       missing.focus();
       return;
     }
-    var entry = { token: newToken(), values: formValues(), state: "queued", reason: "" };
+    var entry = {
+      token: newToken(),
+      values: formValues(),
+      summary: summaryOf(),
+      state: "queued",
+      reason: "",
+    };
     var entries = queue();
     entries.push(entry);
     queueSave(entries);
