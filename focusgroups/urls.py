@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "focusgroups"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("sessions/<int:pk>/feedback/", views.feedback_add, name="feedback_add"),
+    path(
+        "sessions/<int:pk>/feedback/import/",
+        import_views.feedback_import,
+        name="feedback_import",
+    ),
     path("feedback/<int:pk>/", views.feedback_item, name="feedback_item"),
     path("feedback/<int:pk>/edit/", views.feedback_edit, name="feedback_edit"),
     path("feedback/<int:pk>/delete/", views.feedback_delete, name="feedback_delete"),

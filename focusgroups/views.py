@@ -97,7 +97,9 @@ def _session_page(request, session, *, form=None, status=200):
     }
     if can_edit and session.status == FocusGroupSession.Status.HELD:
         context["form"] = form or FeedbackForm(
-            session=session, initial={"customer_type": services.default_customer_type(session)}
+            session=session,
+            entry=True,
+            initial={"customer_type": services.default_customer_type(session)},
         )
         context["propose_form"] = ProposeThemeForm(prefix="propose")
     return render(request, "focusgroups/session_detail.html", context, status=status)
@@ -157,9 +159,13 @@ def session_delete(request, pk):
 
 @post_only(lambda request, pk: session_for_user(request.user, pk, write=True))
 def feedback_add(request, session, pk):
+    """Add one item. The entry form's script sends each submission in the
+    background (HX-Request) while the CSO types the next one: it gets the saved
+    item back, or 422 and the reasons, and never a new form in place of the one
+    being typed in. Without the script, the page posts and is sent back."""
     if session.status != FocusGroupSession.Status.HELD:
         raise PermissionDenied
-    form = FeedbackForm(request.POST, session=session)
+    form = FeedbackForm(request.POST, session=session, entry=True)
     item = form_submit(
         form,
         lambda data: services.feedback_create(session=session, created_by=request.user, **data),
@@ -169,23 +175,18 @@ def feedback_add(request, session, pk):
             messages.success(request, "Feedback added.")
             return redirect(session)
         return _session_page(request, session, form=form)
-    if item is not None:
-        # A fresh form for the next item. Where the feedback came from and
-        # whether it is shared usually stay the same within one session.
-        form = FeedbackForm(
-            session=session,
-            autofocus=True,
-            initial={
-                "customer_type": item.customer_type,
-                "shared_with_csos": item.shared_with_csos,
-            },
+    if item is None:
+        return render(
+            request,
+            "focusgroups/partials/feedback_entry.html",
+            {"form": form, "session": session},
+            status=422,
         )
-        item = FeedbackItem.objects.prefetch_related("themes").get(pk=item.pk)
+    item = FeedbackItem.objects.prefetch_related("themes").get(pk=item.pk)
     return render(
         request,
         "focusgroups/partials/feedback_added.html",
         {
-            "form": form,
             "session": session,
             "item": item,
             "feedback_count": session.feedback_items.count(),

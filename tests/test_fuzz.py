@@ -179,7 +179,11 @@ def _endpoints() -> list[Endpoint]:
     for rule in RULES:
         if rule.method != "post":
             continue
-        persona = next(p for p, s in rule.expect_a.items() if p != "anonymous" and s < 400)
+        persona = next((p for p, s in rule.expect_a.items() if p != "anonymous" and s < 400), None)
+        if persona is None:
+            # A rule that only checks a refusal (an empty hand-over answers 400);
+            # the same URL's accepted POST has a rule of its own.
+            continue
         suffix = f" [{rule.obj}]" if rule.obj else ""
         suffix += " htmx" if rule.htmx else ""
         out.append(

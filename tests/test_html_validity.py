@@ -33,6 +33,7 @@ def _pages():
     fleet_plan = CustomerServicePlan.objects.filter(department__slug="fleet").latest("pk")
     streets_plan = CustomerServicePlan.objects.filter(department__slug="streets").latest("pk")
     session = FocusGroupSession.objects.filter(department__slug="fleet").first()
+    held = FocusGroupSession.objects.filter(department__slug="fleet", status="held").first()
     metric = Metric.objects.filter(department__slug="fleet").first()
     meeting = PhillyStatMeeting.objects.filter(department__slug="fleet").first()
     # A meeting held, with its follow-up memo drafted.
@@ -59,6 +60,8 @@ def _pages():
         ("plan-history", "ccso", reverse("plans:plan_history", args=[streets_plan.pk])),
         ("change-record", "cso.fleet", reverse("plans:change_record", args=["fleet"])),
         ("session", "cso.fleet", session.get_absolute_url()),
+        ("session-held", "cso.fleet", held.get_absolute_url()),
+        ("feedback-import", "cso.fleet", reverse("focusgroups:feedback_import", args=[held.pk])),
         ("theme-board", "ccso", reverse("focusgroups:theme_board")),
         ("metric", "analyst.fleet", reverse("metrics:metric_detail", args=[metric.pk])),
         ("value-grid", "analyst.fleet", reverse("metrics:value_grid", args=["fleet"])),

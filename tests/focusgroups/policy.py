@@ -86,6 +86,15 @@ RULES = [
         data=FEEDBACK_DATA,
         htmx=True,
     ),
+    # Bulk import: whoever may add feedback to the session.
+    department_object("focusgroups:feedback_import", "session", allowed=("cso",)),
+    department_object(
+        "focusgroups:feedback_import",
+        "session",
+        allowed=("cso",),
+        method="post",
+        data={"action": "check", "rows": "feedback,sentiment\nClear signs at the lot,positive\n"},
+    ),
     department_object("focusgroups:feedback_item", "feedback", allowed=READERS, htmx=True),
     department_object("focusgroups:feedback_edit", "feedback", allowed=("cso",), htmx=True),
     department_object(
