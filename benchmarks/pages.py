@@ -222,10 +222,10 @@ FLOORS: dict[str, list[str]] = {
            FROM metrics_metric m {LATEST_VALUE}
            WHERE m.department_id IN (SELECT id FROM page) AND m.active""",
     ],
-    # Twenty departments' metrics with the latest value and area of focus.
+    # Fifteen departments' metrics with the latest value and area of focus.
     "metrics_list": [
         f"""WITH page AS (SELECT d.id, d.name FROM departments_department d
-                          WHERE d.id = ANY(%(depts)s) ORDER BY d.name LIMIT 20)
+                          WHERE d.id = ANY(%(depts)s) ORDER BY d.name LIMIT 15)
            SELECT page.name, m.id, m.name, m.unit, m.target_value, a.title, lv.value, lv.status
            FROM page JOIN metrics_metric m ON m.department_id = page.id AND m.active
            LEFT JOIN plans_areaoffocus a ON a.id = m.area_of_focus_id {LATEST_VALUE}""",

@@ -40,8 +40,9 @@ from .permissions import (
 from .timelines import metric_timeline
 
 IMPORT_SESSION_KEY = "metrics_import_csv"
-# The metrics list shows this many departments' metrics a page (about 100 KiB).
-DEPARTMENTS_PER_PAGE = 20
+# The metrics list shows this many departments' metrics a page (about 100 KiB
+# at ten metrics each).
+DEPARTMENTS_PER_PAGE = 15
 _form_errors = form_add_error
 
 

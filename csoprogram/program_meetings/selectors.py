@@ -22,7 +22,7 @@ from plans.selectors import plans_shown_program_wide
 
 from ..facts import departments_for_page, plural
 from ..models import ProgramMeeting
-from ..stage import departments_with_stage, with_stage
+from ..stage import departments_with_stage
 
 # A program update without a previous one counts changes over this many days.
 FIRST_UPDATE_LOOKS_BACK_DAYS = 180
@@ -112,11 +112,12 @@ def changes_since(ids, since: datetime.date, until: datetime.date) -> dict[int, 
     return changes
 
 
-def program_update_departments(user) -> list:
+def program_update_departments(user):
     """Per department: its stage, open impediments, the support leaders gave
-    and recent successes. Four queries for any number of departments."""
+    and recent successes; a queryset to page (with_stage sets each page's
+    stages). Four queries for any number of departments."""
     since = timezone.localdate() - datetime.timedelta(days=RECENT_SUCCESS_DAYS)
-    qs = departments_with_stage(departments_visible_to(user)).order_by("name")
+    qs = departments_with_stage(departments_visible_to(user)).order_by("name", "pk")
     qs = qs.prefetch_related(
         Prefetch(
             "impediments",
@@ -136,4 +137,4 @@ def program_update_departments(user) -> list:
             to_attr="support_given",
         ),
     )
-    return with_stage(qs)
+    return qs

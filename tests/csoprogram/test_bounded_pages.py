@@ -145,6 +145,8 @@ def test_listing_pages_do_not_grow_with_departments_beyond_a_page(client, ccso, 
         reverse("metrics:metric_list"),
         reverse("focusgroups:session_list"),
         reverse("departments:list"),
+        reverse("csoprogram:program_update"),
+        reverse("home"),
     ]
     presentation = reverse("csoprogram:outcomes_presentation")
     for i in range(52):
