@@ -117,7 +117,8 @@ def _program_update_queries(client, count):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("csoprogram:program_update"))
     assert response.status_code == 200
-    assert response.content.decode().count("Win ") >= count - 2
+    # A page of departments (csoprogram.program_meetings.views.DEPARTMENTS_PER_PAGE).
+    assert response.content.decode().count("Win ") >= min(count, 25) - 2
     return len(ctx.captured_queries)
 
 
