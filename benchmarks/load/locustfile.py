@@ -496,6 +496,8 @@ def _user_ready(environment):
 def _end_ramp(environment):
     stats = environment.stats
     ramp = {
+        # Wall clock, so the server's access log can be split at the same moment.
+        "ended_at": time.time(),
         "logged_in_after": _ready["logged_in_after"],
         "seconds": round(time.time() - stats.start_time, 1),
         "failures": stats.total.num_failures,

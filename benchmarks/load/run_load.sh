@@ -140,7 +140,7 @@ say "Starting gunicorn ($WORKERS workers) on $HOST and one Celery worker"
 "$ROOT/.venv/bin/gunicorn" csoprogram.wsgi \
     --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --access-logfile "$OUT/access.log" \
-    --access-logformat '%(s)s %(m)s %(U)s %(M)s' \
+    --access-logformat '%(s)s %(m)s %(U)s %(M)s %(t)s' \
     --error-logfile "$OUT/gunicorn.log" &
 PIDS+=($!)
 "$ROOT/.venv/bin/celery" -A csoprogram worker --loglevel WARNING --concurrency 2 \
