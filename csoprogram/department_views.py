@@ -5,6 +5,7 @@ from django.conf import settings
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from csoprogram.lib.paging import paginate
 from departments import roles
 from departments.permissions import department_for_user
 from departments.selectors import department_people, departments_visible_to
@@ -12,13 +13,18 @@ from departments.training.selectors import training_progress
 
 from .stage import STAGE_KEYS, STAGE_LABELS, department_stage, departments_with_stage, with_stage
 
+DEPARTMENTS_PER_PAGE = 50
+
 
 @require_GET
 def department_list(request):
-    departments = with_stage(
-        departments_with_stage(departments_visible_to(request.user)).order_by("name")
+    page = paginate(
+        request,
+        departments_with_stage(departments_visible_to(request.user)).order_by("name", "pk"),
+        per_page=DEPARTMENTS_PER_PAGE,
     )
-    return render(request, "departments/department_list.html", {"departments": departments})
+    context = {"departments": with_stage(page.items), "page": page}
+    return render(request, "departments/department_list.html", context)
 
 
 @require_GET

@@ -61,12 +61,23 @@ def sessions_visible_to(user) -> QuerySet[FocusGroupSession]:
     )
 
 
-def session_list_for_user(user, *, department_slug: str | None = None) -> list[Department]:
-    """The departments the user may see, each with .sessions (newest first),
-    its focus-group progress and whether the user may add sessions. Two queries."""
-    departments = annotate_focus_group_progress(departments_visible_to(user)).order_by("name")
+def session_list_departments(user, *, department_slug: str | None = None):
+    """The departments the user may see (or the one asked for), by name, each
+    with its focus-group progress: a queryset, to be paged."""
+    departments = annotate_focus_group_progress(departments_visible_to(user)).order_by("name", "pk")
     if department_slug:
         departments = departments.filter(slug=department_slug)
+    return departments
+
+
+def session_list_for_user(
+    user, *, department_slug: str | None = None, departments=None
+) -> list[Department]:
+    """The departments the user may see (or `departments`, a page of
+    session_list_departments), each with .sessions (newest first), its
+    focus-group progress and whether the user may add sessions. Two queries."""
+    if departments is None:
+        departments = session_list_departments(user, department_slug=department_slug)
     departments = list(departments)
     by_id = {d.pk: d for d in departments}
     for d in departments:
@@ -360,6 +371,13 @@ def departments_strengths_and_opportunities(
         )
         .filter(rank__lte=quotes)
         .select_related("feedbackitem")
+        # Only what a quote shows (and is keyed by), not whole feedback rows.
+        .only(
+            "theme_id",
+            "feedbackitem__department_id",
+            "feedbackitem__sentiment",
+            "feedbackitem__text",
+        )
         .order_by("rank")
     )
     quote_map: dict[tuple[int, int, str], list[FeedbackItem]] = {}

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from csoprogram.lib.access import post_only
 from csoprogram.lib.forms import form_submit
+from csoprogram.lib.paging import paginate
 from csoprogram.lib.spreadsheet import csv_response
 from departments import roles
 from departments.permissions import department_for_user, require_ccso
@@ -38,16 +39,25 @@ from .timelines import session_timeline
 
 # Sessions -------------------------------------------------------------------
 
+# The focus-groups list shows this many departments a page (about 80 KiB).
+DEPARTMENTS_PER_PAGE = 25
+
 
 @require_GET
 def session_list(request):
-    departments = selectors.session_list_for_user(
-        request.user, department_slug=request.GET.get("department") or None
+    page = paginate(
+        request,
+        selectors.session_list_departments(
+            request.user, department_slug=request.GET.get("department") or None
+        ),
+        per_page=DEPARTMENTS_PER_PAGE,
     )
+    departments = selectors.session_list_for_user(request.user, departments=page.items)
     return render(
         request,
         "focusgroups/session_list.html",
         {
+            "page": page,
             "departments": departments,
             "filtered": bool(request.GET.get("department")),
             "focus_group_target": settings.FOCUS_GROUP_TARGET,

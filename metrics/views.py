@@ -14,7 +14,9 @@ from django.views.decorators.http import require_GET
 from csoprogram.lib import fiscal, table_import
 from csoprogram.lib.access import post_only, read_only
 from csoprogram.lib.forms import form_add_error
+from csoprogram.lib.paging import paginate
 from departments import roles
+from departments.models import Department
 from departments.selectors import departments_visible_to
 from departments.uploads.services import (
     checked_upload_discard,
@@ -43,6 +45,9 @@ from .permissions import (
 from .timelines import metric_timeline
 
 IMPORT_KIND = "metric-values"
+# The metrics list shows this many departments' metrics a page (about 100 KiB
+# at ten metrics each).
+DEPARTMENTS_PER_PAGE = 15
 _form_errors = form_add_error
 
 
@@ -52,15 +57,26 @@ _form_errors = form_add_error
 @require_GET
 def metric_list(request):
     user = request.user
+    visible = selectors.metrics_visible_to(user).filter(active=True)
+    # A page of departments (those with an active metric, by name), then only
+    # their metrics: the list stays small however many departments there are.
+    page = paginate(
+        request,
+        Department.objects.filter(pk__in=visible.values("department_id"))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True),
+        per_page=DEPARTMENTS_PER_PAGE,
+    )
     metrics = selectors.hide_unsubmitted_areas(
         user,
-        selectors.metrics_visible_to(user).filter(active=True).order_by("department__name", "name"),
+        visible.filter(department_id__in=page.items).order_by("department__name", "name"),
     )
     by_department = [
         (dept, list(items)) for dept, items in groupby(metrics, key=lambda m: m.department)
     ]
     departments = list(departments_visible_to(user).order_by("name"))
     context = {
+        "page": page,
         "by_department": by_department,
         "grid_departments": [d for d in departments if can(user, ENTER_VALUES, d)],
         "propose_departments": [d for d in departments if can(user, PROPOSE_METRIC, d)],
