@@ -1,7 +1,6 @@
 """Focus-group pages. Thin: get the object through a permission helper, let a
 form check the input, call a service, render. htmx requests get partials."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from csoprogram.lib.spreadsheet import csv_response
 from departments import roles
 from departments.permissions import department_for_user, require_ccso
 from departments.selectors import departments_visible_to
+from focusgroups.progress import focus_group_target
 
 from . import selectors, services
 from .export import export_rows
@@ -50,7 +50,7 @@ def session_list(request):
         {
             "departments": departments,
             "filtered": bool(request.GET.get("department")),
-            "focus_group_target": settings.FOCUS_GROUP_TARGET,
+            "focus_group_target": focus_group_target(),
             "is_ccso": roles.is_ccso(request.user),
         },
     )
