@@ -19,7 +19,6 @@ from focusgroups.progress import focus_group_target
 from . import selectors, services
 from .export import export_rows
 from .forms import (
-    BoardFilterForm,
     FeedbackForm,
     MergeThemeForm,
     ProposeThemeForm,
@@ -384,29 +383,6 @@ def theme_merge(request, theme, pk):
             f"{moved} feedback item{'s' if moved != 1 else ''} moved.",
         )
     return redirect("focusgroups:theme_list")
-
-
-# Theme board ----------------------------------------------------------------
-
-
-@require_GET
-def theme_board(request):
-    require_theme_reader(request.user)
-    form = BoardFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    board = selectors.theme_board(
-        user=request.user,
-        audience=filters.get("audience") or None,
-        sentiment=filters.get("sentiment") or None,
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    count_columns = [("Positive", "Pos."), ("Negative", "Neg."), ("Suggestions", "Sugg.")]
-    return render(
-        request,
-        "focusgroups/theme_board.html",
-        {"board": board, "form": form, "count_columns": count_columns},
-    )
 
 
 # Export ---------------------------------------------------------------------
