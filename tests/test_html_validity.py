@@ -26,7 +26,7 @@ VNU_JAR = VNU_JAR / "vnu.jar"
 
 def _pages():
     """(name, username or None, url) of every page checked."""
-    from focusgroups.models import FocusGroupSession
+    from focusgroups.models import FocusGroupSession, Theme
     from metrics.models import Metric, PhillyStatMeeting
     from plans.models import CustomerServicePlan
 
@@ -35,6 +35,7 @@ def _pages():
     session = FocusGroupSession.objects.filter(department__slug="fleet").first()
     metric = Metric.objects.filter(department__slug="fleet").first()
     meeting = PhillyStatMeeting.objects.filter(department__slug="fleet").first()
+    theme = Theme.objects.filter(status="accepted").first()
     return [
         ("login", None, reverse("login")),
         ("public-index", None, reverse("public:index")),
@@ -50,6 +51,14 @@ def _pages():
         ("change-record", "cso.fleet", reverse("plans:change_record", args=["fleet"])),
         ("session", "cso.fleet", session.get_absolute_url()),
         ("theme-board", "ccso", reverse("focusgroups:theme_board")),
+        ("theme-board-search", "cso.fleet", reverse("focusgroups:theme_board") + "?q=wait"),
+        (
+            "theme-drill-down",
+            "cso.fleet",
+            reverse("focusgroups:theme_board_theme", args=[theme.pk]),
+        ),
+        ("exports", "ccso", reverse("exports:department_exports", args=["fleet"])),
+        ("plan-approve-confirm", "ccso", reverse("plans:plan_approve", args=[streets_plan.pk])),
         ("metric", "analyst.fleet", reverse("metrics:metric_detail", args=[metric.pk])),
         ("value-grid", "analyst.fleet", reverse("metrics:value_grid", args=["fleet"])),
         ("meeting", "analyst.fleet", meeting.get_absolute_url()),
