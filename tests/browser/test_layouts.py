@@ -67,12 +67,13 @@ def test_navigation_menus_open_from_the_keyboard(page, login_as, md_office):
     assert page.locator("#main-nav .dropdown-menu.show").count() == 0
 
 
+@pytest.mark.parametrize("persona", ["ccso", "md_office"])  # the roles that have the review
 def test_program_review_is_stacked_cards_at_320_with_nothing_wider_than_the_screen(
-    page, login_as, ccso, transactional_db
+    page, login_as, request, persona, transactional_db
 ):
     for name, slug in (("Office of Fleet Management", "fleet"), ("Streets Department", "streets")):
         full_department(DepartmentFactory(name=name, short_name=name, slug=slug))
-    login_as(page, ccso)
+    login_as(page, request.getfixturevalue(persona))
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto("/program/review/")
     table = page.locator("table.table-stack").first
@@ -90,7 +91,7 @@ def test_program_review_is_stacked_cards_at_320_with_nothing_wider_than_the_scre
     label = cell.evaluate("td => getComputedStyle(td, '::before').content")
     assert "Focus groups" in label
     assert cell.bounding_box()["width"] <= 320
-    screenshot(page, "layout-review-320-ccso")
+    screenshot(page, f"layout-review-320-{persona}")
 
 
 def test_program_review_is_a_table_on_a_wide_screen(page, login_as, md_office, transactional_db):
