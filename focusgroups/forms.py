@@ -170,35 +170,3 @@ class MergeThemeForm(forms.Form):
         )
         self.fields["into"].widget.attrs["id"] = f"id_into_{theme.pk}"
         self.helper = _helper("into")
-
-
-class BoardFilterForm(forms.Form):
-    audience = forms.ChoiceField(
-        label="From", required=False, choices=[("", "All customers"), *CustomerType.choices]
-    )
-    sentiment = forms.ChoiceField(
-        label="Sentiment", required=False, choices=[("", "All feedback"), *Sentiment.choices]
-    )
-    date_from = forms.DateField(
-        label="Held from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="Held until", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "The end date is before the start date.")
-        return data
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Row(
-                Column("audience", css_class="col-6 col-md-3"),
-                Column("sentiment", css_class="col-6 col-md-3"),
-                Column("date_from", css_class="col-6 col-md-3"),
-                Column("date_to", css_class="col-6 col-md-3"),
-            )
-        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import board_views, import_views, views
 
 app_name = "focusgroups"
 urlpatterns = [
@@ -27,5 +27,6 @@ urlpatterns = [
     path("themes/<int:pk>/accept/", views.theme_accept, name="theme_accept"),
     path("themes/<int:pk>/reject/", views.theme_reject, name="theme_reject"),
     path("themes/<int:pk>/merge/", views.theme_merge, name="theme_merge"),
-    path("board/", views.theme_board, name="theme_board"),
+    path("board/", board_views.theme_board, name="theme_board"),
+    path("board/themes/<int:pk>/", board_views.theme_board_theme, name="theme_board_theme"),
 ]

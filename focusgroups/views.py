@@ -1,7 +1,6 @@
 """Focus-group pages. Thin: get the object through a permission helper, let a
 form check the input, call a service, render. htmx requests get partials."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -16,11 +15,11 @@ from csoprogram.lib.spreadsheet import csv_response
 from departments import roles
 from departments.permissions import department_for_user, require_ccso
 from departments.selectors import departments_visible_to
+from focusgroups.progress import focus_group_target
 
 from . import selectors, services
 from .export import export_rows
 from .forms import (
-    BoardFilterForm,
     FeedbackForm,
     MergeThemeForm,
     ProposeThemeForm,
@@ -60,7 +59,7 @@ def session_list(request):
             "page": page,
             "departments": departments,
             "filtered": bool(request.GET.get("department")),
-            "focus_group_target": settings.FOCUS_GROUP_TARGET,
+            "focus_group_target": focus_group_target(),
             "is_ccso": roles.is_ccso(request.user),
         },
     )
@@ -395,29 +394,6 @@ def theme_merge(request, theme, pk):
             f"{moved} feedback item{'s' if moved != 1 else ''} moved.",
         )
     return redirect("focusgroups:theme_list")
-
-
-# Theme board ----------------------------------------------------------------
-
-
-@require_GET
-def theme_board(request):
-    require_theme_reader(request.user)
-    form = BoardFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    board = selectors.theme_board(
-        user=request.user,
-        audience=filters.get("audience") or None,
-        sentiment=filters.get("sentiment") or None,
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    count_columns = [("Positive", "Pos."), ("Negative", "Neg."), ("Suggestions", "Sugg.")]
-    return render(
-        request,
-        "focusgroups/theme_board.html",
-        {"board": board, "form": form, "count_columns": count_columns},
-    )
 
 
 # Export ---------------------------------------------------------------------

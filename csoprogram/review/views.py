@@ -1,6 +1,5 @@
 """The program review page, its CSV export and a department's data freshness."""
 
-from django.conf import settings
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -10,6 +9,7 @@ from csoprogram.lib.paging import PAGE_PARAM, paginate
 from csoprogram.lib.spreadsheet import csv_response
 from departments import roles
 from departments.permissions import department_for_user
+from focusgroups.progress import focus_group_target
 
 from ..program_access import program_wide_user
 from . import selectors
@@ -55,7 +55,7 @@ def program_review(request, user):
         "filter_query": _without(_without_qd(request.GET, PAGE_PARAM), "sort"),
         "sort": options["sort"],
         "is_ccso": roles.is_ccso(user),
-        "focus_group_target": settings.FOCUS_GROUP_TARGET,
+        "focus_group_target": focus_group_target(),
     }
     return render(request, "csoprogram/program_review.html", context)
 
