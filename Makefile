@@ -63,9 +63,13 @@ restore: install
 loadtest: install
 	bash benchmarks/load/run_load.sh
 
-## bench: program-wide benchmark at 60 and 300 departments (scratch PostgreSQL database)
+## bench: program-wide benchmark at 60 and 300 departments (scratch PostgreSQL database):
+## one JSON line per figure (also kept in var/bench.jsonl), then the README table
 bench: install
-	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cso_bench_all} $(BIN)/python benchmarks/run.py
+	mkdir -p var
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/cso_bench_all} \
+		bash -c 'set -o pipefail; $(BIN)/python benchmarks/run.py | tee var/bench.jsonl'
+	$(BIN)/python benchmarks/table.py var/bench.jsonl
 
 ## fuzz: nightly-style fuzzing, 200 fresh random inputs per endpoint (over 10,000 in all; about 30 min)
 fuzz: install

@@ -10,6 +10,7 @@ feedback items each (50); a PhillyStat meeting for the last completed quarter
 department); and a place on one outcomes session's agenda.
 """
 
+import random
 import time
 from datetime import timedelta
 from decimal import Decimal
@@ -27,6 +28,8 @@ from focusgroups.models import FeedbackItem, FocusGroupSession, Theme
 from metrics.models import Metric, MetricValue, MetricVersion, PhillyStatMeeting
 from metrics.status import value_status
 from plans.models import AreaOfFocus, CustomerServicePlan
+
+from . import _realism
 
 METRICS, QUARTERS, SESSIONS, FEEDBACK_PER_SESSION = 8, 12, 5, 10
 STAGES = ("draft", "submitted", "changes_requested", "approved")
@@ -170,6 +173,8 @@ def seed(size: int) -> bool:
                     sustainability="Quarterly reviews with the team.",
                 )
             )
+        rng = random.Random(size)
+        _realism.vary_plans(plans, rng)
         plans = CustomerServicePlan.objects.bulk_create(plans)
         areas = AreaOfFocus.objects.bulk_create(
             AreaOfFocus(
@@ -200,7 +205,7 @@ def seed(size: int) -> bool:
             for s in range(SESSIONS)
         )
         sentiments = ("positive", "negative", "negative", "suggestion")
-        items = FeedbackItem.objects.bulk_create(
+        items = [
             FeedbackItem(
                 session=session,
                 department_id=session.department_id,
@@ -212,7 +217,9 @@ def seed(size: int) -> bool:
             )
             for session in sessions
             for i in range(FEEDBACK_PER_SESSION)
-        )
+        ]
+        _realism.vary_feedback(items, rng)
+        items = FeedbackItem.objects.bulk_create(items, batch_size=5000)
         FeedbackItem.themes.through.objects.bulk_create(
             FeedbackItem.themes.through(feedbackitem_id=item.pk, theme_id=themes[(i * 3) % 8].pk)
             for i, item in enumerate(items)
@@ -272,6 +279,7 @@ def seed(size: int) -> bool:
             ProgramMeetingDepartment(meeting=meeting, department=dept, order=size - d)
             for d, dept in enumerate(depts)
         )
+        _realism.add(depts, users, quarters, metrics, rng, prefix=p)
     return True
 
 

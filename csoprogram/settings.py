@@ -109,6 +109,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
+elif "postgresql" in DATABASES["default"]["ENGINE"] and not env.bool("DATABASE_JIT", default=False):
+    # PostgreSQL's JIT compiles any query its planner thinks costly: the
+    # program-wide pages' per-metric subqueries cross that line at a few hundred
+    # departments and spent ~90 ms of ~125 ms compiling. Short OLTP queries
+    # never gain from it; DATABASE_JIT=True leaves the server's setting.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rendered fragments (the outcomes dashboard's department cards) are cached in

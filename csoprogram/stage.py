@@ -11,10 +11,10 @@ department_stage() decides, here and nowhere else.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import QuerySet
 
 from departments.models import Department
+from focusgroups.progress import focus_group_target, focus_group_target_met
 from focusgroups.selectors import annotate_focus_group_progress
 from metrics.phillystat.selectors import annotate_reporting_current
 from plans.models import PlanStatus
@@ -56,7 +56,7 @@ def departments_with_stage(qs: QuerySet[Department] | None = None) -> QuerySet[D
 
 def department_stage(department: Department) -> Stage:
     """The department's stage, from the annotations of departments_with_stage()."""
-    target = settings.FOCUS_GROUP_TARGET
+    target = focus_group_target()
     held = getattr(department, "focus_groups_held", 0) or 0
     plan_status = getattr(department, "plan_status", None)
     reporting = bool(getattr(department, "reporting_current", False))
@@ -82,7 +82,8 @@ def department_stage(department: Department) -> Stage:
             3,
             "The Chief Customer Service Officer is reviewing the plan.",
         )
-    if plan_status in (PlanStatus.DRAFT, PlanStatus.CHANGES_REQUESTED) or held >= target:
+    drafting = plan_status in (PlanStatus.DRAFT, PlanStatus.CHANGES_REQUESTED)
+    if drafting or focus_group_target_met(held):
         nxt = (
             "Revise the plan where the reviewer asked, then submit it again."
             if plan_status == PlanStatus.CHANGES_REQUESTED
@@ -95,6 +96,38 @@ def department_stage(department: Department) -> Stage:
         1,
         f"Hold and record focus group sessions ({target - held} to go).",
     )
+
+
+@dataclass(frozen=True)
+class StageStep:
+    label: str
+    state: str  # "done", "current" or "todo"
+
+    @property
+    def state_words(self) -> str:
+        return {"done": "Done", "current": "Current", "todo": "To come"}[self.state]
+
+
+def stage_steps(department: Department, stage: Stage) -> list[StageStep]:
+    """The stepper: each stage before the current one is done, except the focus
+    groups, which stay "n of target" until the target is met (a plan may be
+    drafted before the fifth session)."""
+    held = getattr(department, "focus_groups_held", 0) or 0
+    steps = []
+    for number, key in enumerate(STAGE_KEYS, start=1):
+        label = STAGE_LABELS[key]
+        if number == stage.step:
+            state, label = "current", stage.label
+        elif number < stage.step:
+            state = "done"
+        else:
+            state = "todo"
+        if key == "focus_groups" and not focus_group_target_met(held):
+            label = f"Focus groups ({held} of {focus_group_target()})"
+            if state == "done":
+                state = "todo"
+        steps.append(StageStep(label, state))
+    return steps
 
 
 def with_stage(departments) -> list[Department]:

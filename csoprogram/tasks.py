@@ -2,6 +2,8 @@ import smtplib
 
 from celery import shared_task
 
+from departments.uploads.services import checked_uploads_purge
+
 from .lib import notification_email as emails
 from .lib.outbox import outbox_drain
 
@@ -18,6 +20,8 @@ RETRY = {
 
 @shared_task(name="csoprogram.outbox_drain", ignore_result=True)
 def outbox_drain_task():
+    # The minute's upkeep: also drop checked uploads that expired unimported.
+    checked_uploads_purge()
     return outbox_drain()
 
 

@@ -41,6 +41,7 @@ urlpatterns = [
     # Calendar downloads and the private feed (before the apps' own routes).
     path("", include("csoprogram.calendar_feed.urls")),
     path("departments/", include("csoprogram.department_urls")),
+    path("departments/", include("csoprogram.exports.urls")),
     path("roster/", include("departments.roster.urls")),
     path("training/", include("departments.training.urls")),
     path("focus-groups/", include("focusgroups.urls")),

@@ -17,6 +17,7 @@ from departments.training.selectors import training_for_person
 from .forms import ProfileForm
 from .inbox.selectors import inbox_for
 from .lib.notifications import notifications_for, notifications_mark_read
+from .lib.paging import paginate
 from .models import CalendarFeed, Notification
 from .stage import departments_with_stage, with_stage
 
@@ -39,6 +40,10 @@ def home(request):
         "analyst_departments": [d for d in departments if "analyst" in d.my_roles],
         "training": training_for_person(user) if roles.is_cso(user) else None,
     }
+    if program_wide:
+        # Every department, fifty a page (the table of the CCSO's and the MDO's home).
+        context["page"] = paginate(request, departments, per_page=50)
+        context["departments"] = context["page"].items
     context["my_work"] = inbox_for(user)
     context["my_work_top"] = context["my_work"][:5]
     return render(request, "home.html", context)

@@ -97,11 +97,13 @@ from departments.training.models import (  # noqa: E402
     TrainingReminder,
     TrainingSession,
 )
+from departments.uploads.models import CheckedUpload  # noqa: E402
 
 register_history()
 
 __all__ = [
     "ApiToken",
+    "CheckedUpload",
     "Department",
     "DepartmentAssignment",
     "DepartmentRole",

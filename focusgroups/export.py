@@ -1,6 +1,13 @@
-"""CSV export of sessions and feedback, safe to open in a spreadsheet."""
+"""CSV export of sessions and feedback, safe to open in a spreadsheet; and the
+focus-group tables of a department's exports (EXPORTS)."""
 
 from collections.abc import Iterable
+
+from django.db.models import Prefetch
+
+from csoprogram.lib.exports import CHUNK, Column, ExportTable, model_columns
+
+from .models import FeedbackItem, FocusGroupSession, Theme
 
 HEADER = [
     "Department",
@@ -47,3 +54,77 @@ def export_rows(sessions) -> Iterable[list]:
                 "yes" if item.shared_with_csos else "no",
                 item.created_at.isoformat(timespec="minutes"),
             ]
+
+
+# The department's exports (csoprogram/exports lists every app's) -----------
+
+SESSION_COLUMNS = model_columns(FocusGroupSession)
+FEEDBACK_COLUMNS = [
+    Column("id", "id"),
+    Column("session_id", "session_id"),
+    Column("session_date", "session__held_on"),
+    Column("department", "department__name"),
+    Column("text", "text"),
+    Column("sentiment", "sentiment"),
+    Column("customer_type", "customer_type"),
+    Column("themes", ""),
+    Column("possible_solution", "possible_solution"),
+    Column("shared_with_csos", "shared_with_csos"),
+    Column("created_by", "created_by__username"),
+    Column("created_at", "created_at"),
+    Column("updated_at", "updated_at"),
+]
+
+
+def _sessions(department, user):
+    return FocusGroupSession.objects.filter(department=department).order_by("held_on", "pk")
+
+
+def _feedback(department, user):
+    return (
+        FeedbackItem.objects.filter(department=department)
+        .select_related("session", "department", "created_by")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+        .order_by("session__held_on", "created_at", "pk")
+    )
+
+
+def _feedback_rows(qs) -> Iterable[list]:
+    # The themes are prefetched a chunk at a time: constant memory, and two
+    # queries per chunk of rows whatever the number of departments.
+    for item in qs.iterator(chunk_size=CHUNK):
+        yield [
+            item.pk,
+            item.session_id,
+            item.session.held_on,
+            item.department.name,
+            item.text,
+            item.sentiment,
+            item.customer_type,
+            "; ".join(t.name for t in item.themes.all()),
+            item.possible_solution,
+            item.shared_with_csos,
+            item.created_by.username if item.created_by else "",
+            item.created_at,
+            item.updated_at,
+        ]
+
+
+EXPORTS = [
+    ExportTable(
+        "focus-group-sessions",
+        "Focus group sessions",
+        "Each session: date, audience, status, participants, location, facilitator, notes.",
+        _sessions,
+        SESSION_COLUMNS,
+    ),
+    ExportTable(
+        "feedback",
+        "Feedback",
+        "Each feedback item with its sentiment, themes, possible solution and whether "
+        "it is shared with other CSOs.",
+        _feedback,
+        FEEDBACK_COLUMNS,
+        rows=_feedback_rows,
+    ),
+]

@@ -70,7 +70,11 @@ class FeedbackForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text="In the customer's words.",
     )
-    sentiment = forms.ChoiceField(label="Sentiment", choices=[("", "Choose…"), *Sentiment.choices])
+    sentiment = forms.ChoiceField(
+        label="Sentiment",
+        choices=[("", "Choose…"), *Sentiment.choices],
+        error_messages={"required": "Choose the sentiment."},
+    )
     themes = forms.ModelMultipleChoiceField(
         label="Themes",
         queryset=Theme.objects.none(),
@@ -83,16 +87,30 @@ class FeedbackForm(forms.Form):
         max_length=2000,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
-    customer_type = forms.ChoiceField(label="From", choices=CustomerType.choices)
+    customer_type = forms.ChoiceField(
+        label="From",
+        choices=CustomerType.choices,
+        error_messages={"required": "Choose where the feedback came from."},
+    )
     shared_with_csos = forms.BooleanField(
         label="Share with other CSOs",
         required=False,
         help_text="Other departments' CSOs may read it on the theme board.",
     )
 
-    def __init__(self, *args, session, autofocus=False, **kwargs):
+    def __init__(self, *args, session, autofocus=False, entry=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.session = session
+        if entry:
+            # The entry form in the browser names each submission, so that a
+            # submission sent again (a retry, a reload) saves the item once.
+            self.fields["client_token"] = forms.UUIDField(required=False, widget=forms.HiddenInput)
+        # The browser checks the same before queueing a submission, and says
+        # the same words next to the field.
+        for name in ("text", "sentiment", "customer_type"):
+            self.fields[name].widget.attrs["data-fg-missing"] = self.fields[name].error_messages[
+                "required"
+            ]
         self.fields["themes"].queryset = themes_usable_by(department=session.department)
         self.fields["themes"].label_from_instance = lambda t: (
             f"{t.name} (proposed)" if t.status == Theme.Status.PROPOSED else t.name
@@ -152,35 +170,3 @@ class MergeThemeForm(forms.Form):
         )
         self.fields["into"].widget.attrs["id"] = f"id_into_{theme.pk}"
         self.helper = _helper("into")
-
-
-class BoardFilterForm(forms.Form):
-    audience = forms.ChoiceField(
-        label="From", required=False, choices=[("", "All customers"), *CustomerType.choices]
-    )
-    sentiment = forms.ChoiceField(
-        label="Sentiment", required=False, choices=[("", "All feedback"), *Sentiment.choices]
-    )
-    date_from = forms.DateField(
-        label="Held from", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label="Held until", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", "The end date is before the start date.")
-        return data
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper(
-            Row(
-                Column("audience", css_class="col-6 col-md-3"),
-                Column("sentiment", css_class="col-6 col-md-3"),
-                Column("date_from", css_class="col-6 col-md-3"),
-                Column("date_to", css_class="col-6 col-md-3"),
-            )
-        )

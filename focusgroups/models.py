@@ -123,6 +123,9 @@ class FeedbackItem(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Made by the entry form in the browser for each submission: a submission
+    # sent again (a retry after a lost answer, a reload) saves the item once.
+    client_token = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -130,6 +133,11 @@ class FeedbackItem(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=~models.Q(text=""), name="feedback_text_not_empty"),
+            models.UniqueConstraint(
+                fields=["session", "client_token"],
+                condition=models.Q(client_token__isnull=False),
+                name="feedback_client_token_once_per_session",
+            ),
         ]
         indexes = [models.Index(fields=["department", "sentiment"])]
 

@@ -4,7 +4,6 @@ number of queries, however many departments, sessions or themes there are."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from django.db.models import (
     Count,
@@ -61,12 +60,23 @@ def sessions_visible_to(user) -> QuerySet[FocusGroupSession]:
     )
 
 
-def session_list_for_user(user, *, department_slug: str | None = None) -> list[Department]:
-    """The departments the user may see, each with .sessions (newest first),
-    its focus-group progress and whether the user may add sessions. Two queries."""
-    departments = annotate_focus_group_progress(departments_visible_to(user)).order_by("name")
+def session_list_departments(user, *, department_slug: str | None = None):
+    """The departments the user may see (or the one asked for), by name, each
+    with its focus-group progress: a queryset, to be paged."""
+    departments = annotate_focus_group_progress(departments_visible_to(user)).order_by("name", "pk")
     if department_slug:
         departments = departments.filter(slug=department_slug)
+    return departments
+
+
+def session_list_for_user(
+    user, *, department_slug: str | None = None, departments=None
+) -> list[Department]:
+    """The departments the user may see (or `departments`, a page of
+    session_list_departments), each with .sessions (newest first), its
+    focus-group progress and whether the user may add sessions. Two queries."""
+    if departments is None:
+        departments = session_list_departments(user, department_slug=department_slug)
     departments = list(departments)
     by_id = {d.pk: d for d in departments}
     for d in departments:
@@ -120,166 +130,6 @@ def theme_list_for_user(user) -> dict[str, list[Theme]]:
     for t in themes.order_by("name"):
         grouped[t.status].append(t)
     return grouped
-
-
-# Theme board ----------------------------------------------------------------
-
-
-@dataclass
-class DepartmentCounts:
-    department_id: int
-    name: str
-    slug: str
-    short_name: str = ""
-    positive: int = 0
-    negative: int = 0
-    suggestion: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.positive + self.negative + self.suggestion
-
-
-@dataclass
-class BoardTheme:
-    theme: Theme
-    departments: list[DepartmentCounts] = field(default_factory=list)
-    quotes: list[FeedbackItem] = field(default_factory=list)
-    solutions: list[FeedbackItem] = field(default_factory=list)
-
-    @property
-    def positive(self) -> int:
-        return sum(d.positive for d in self.departments)
-
-    @property
-    def negative(self) -> int:
-        return sum(d.negative for d in self.departments)
-
-    @property
-    def suggestion(self) -> int:
-        return sum(d.suggestion for d in self.departments)
-
-    @property
-    def total(self) -> int:
-        return self.positive + self.negative + self.suggestion
-
-    @property
-    def department_count(self) -> int:
-        return len(self.departments)
-
-
-@dataclass
-class ThemeBoard:
-    themes: list[BoardTheme]
-    quiet_themes: list[Theme]
-    sees_everything: bool
-
-
-def _readable_feedback(user, prefix: str = "") -> Q:
-    """Feedback whose words the user may read on the theme board: the
-    program-wide roles read all; a CSO reads their own departments' and what
-    other departments' CSOs shared."""
-    if roles.is_program_wide(user):
-        return Q()
-    own = roles.department_ids_with_role(user)
-    return Q(**{f"{prefix}department_id__in": own}) | Q(**{f"{prefix}shared_with_csos": True})
-
-
-def theme_board(
-    *,
-    user,
-    audience: str | None = None,
-    sentiment: str | None = None,
-    date_from: date | None = None,
-    date_to: date | None = None,
-    quotes_per_theme: int = 3,
-) -> ThemeBoard:
-    """Each live theme with counts per department, the newest quotes and the
-    possible solutions the user may read. Four queries for any number of
-    departments: counts, themes, quotes, solutions."""
-    links = ThemeLink.objects.filter(
-        theme__status__in=LIVE_THEME_STATUSES, feedbackitem__department__active=True
-    )
-    if audience:
-        links = links.filter(feedbackitem__customer_type=audience)
-    if sentiment:
-        links = links.filter(feedbackitem__sentiment=sentiment)
-    if date_from:
-        links = links.filter(feedbackitem__session__held_on__gte=date_from)
-    if date_to:
-        links = links.filter(feedbackitem__session__held_on__lte=date_to)
-
-    counts = (
-        links.order_by()
-        .values(
-            "theme_id",
-            "feedbackitem__department_id",
-            "feedbackitem__department__name",
-            "feedbackitem__department__slug",
-            "feedbackitem__department__short_name",
-            "feedbackitem__sentiment",
-        )
-        .annotate(n=Count("id"))
-    )
-    per_theme: dict[int, dict[int, DepartmentCounts]] = {}
-    for row in counts:
-        dept_id = row["feedbackitem__department_id"]
-        depts = per_theme.setdefault(row["theme_id"], {})
-        dc = depts.get(dept_id)
-        if dc is None:
-            dc = depts[dept_id] = DepartmentCounts(
-                dept_id,
-                row["feedbackitem__department__name"],
-                row["feedbackitem__department__slug"],
-                row["feedbackitem__department__short_name"],
-            )
-        setattr(dc, row["feedbackitem__sentiment"], row["n"])
-
-    themes = list(
-        Theme.objects.filter(status__in=LIVE_THEME_STATUSES)
-        .select_related("proposed_for")
-        .order_by("name")
-    )
-
-    readable = links.filter(_readable_feedback(user, "feedbackitem__"))
-
-    def newest(qs) -> dict[int, list[FeedbackItem]]:
-        ranked = (
-            qs.annotate(
-                rank=Window(
-                    RowNumber(),
-                    partition_by=[F("theme_id")],
-                    order_by=[F("feedbackitem__created_at").desc(), F("feedbackitem_id").desc()],
-                )
-            )
-            .filter(rank__lte=quotes_per_theme)
-            .select_related("feedbackitem__department", "feedbackitem__session")
-            .order_by("theme_id", "rank")
-        )
-        result: dict[int, list[FeedbackItem]] = {}
-        for link in ranked:
-            result.setdefault(link.theme_id, []).append(link.feedbackitem)
-        return result
-
-    quotes = newest(readable)
-    solutions = newest(readable.exclude(feedbackitem__possible_solution=""))
-
-    board, quiet = [], []
-    for theme in themes:
-        depts = per_theme.get(theme.pk)
-        if not depts:
-            quiet.append(theme)
-            continue
-        board.append(
-            BoardTheme(
-                theme=theme,
-                departments=sorted(depts.values(), key=lambda d: (-d.total, d.name)),
-                quotes=quotes.get(theme.pk, []),
-                solutions=solutions.get(theme.pk, []),
-            )
-        )
-    board.sort(key=lambda b: (-b.total, b.theme.name.lower()))
-    return ThemeBoard(board, quiet, sees_everything=roles.is_program_wide(user))
 
 
 # Strengths and opportunities -----------------------------------------------
@@ -360,6 +210,13 @@ def departments_strengths_and_opportunities(
         )
         .filter(rank__lte=quotes)
         .select_related("feedbackitem")
+        # Only what a quote shows (and is keyed by), not whole feedback rows.
+        .only(
+            "theme_id",
+            "feedbackitem__department_id",
+            "feedbackitem__sentiment",
+            "feedbackitem__text",
+        )
         .order_by("rank")
     )
     quote_map: dict[tuple[int, int, str], list[FeedbackItem]] = {}
@@ -435,5 +292,4 @@ __all__ = [
     "annotate_focus_group_progress",
     "department_strengths_and_opportunities",
     "departments_strengths_and_opportunities",
-    "theme_board",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -122,17 +122,22 @@ def default_customer_type(session: FocusGroupSession) -> str | None:
     }.get(session.audience)
 
 
-def _clean_feedback(*, department: Department, text: str, themes) -> tuple[str, list[Theme]]:
+def _clean_feedback(
+    *, department: Department, text: str, themes, usable: set[int] | None = None
+) -> tuple[str, list[Theme]]:
+    """The item's words and themes, or the rules they break. usable: the pks of
+    the themes the department may use, when the caller read them already."""
     errors = []
     text = (text or "").strip()
     if not text:
         errors.append(RuleError("Write what the customer said.", field="text"))
     themes = list(themes or [])
-    usable = set(
-        themes_usable_by(department=department)
-        .filter(pk__in=[t.pk for t in themes])
-        .values_list("pk", flat=True)
-    )
+    if usable is None:
+        usable = set(
+            themes_usable_by(department=department)
+            .filter(pk__in=[t.pk for t in themes])
+            .values_list("pk", flat=True)
+        )
     if any(t.pk not in usable for t in themes):
         errors.append(
             RuleError(
@@ -162,6 +167,14 @@ def _feedback_save(item: FeedbackItem, *, themes, **values) -> FeedbackItem:
     return item
 
 
+def _session_held_check(session: FocusGroupSession) -> None:
+    if session.status != FocusGroupSession.Status.HELD:
+        raise RuleError(
+            "Feedback is recorded on a session that was held.",
+            "Mark the session held first.",
+        )
+
+
 def feedback_create(
     *,
     session: FocusGroupSession,
@@ -172,22 +185,105 @@ def feedback_create(
     themes=(),
     possible_solution: str = "",
     shared_with_csos: bool = False,
+    client_token=None,
 ) -> FeedbackItem:
-    if session.status != FocusGroupSession.Status.HELD:
-        raise RuleError(
-            "Feedback is recorded on a session that was held.",
-            "Mark the session held first.",
-        )
-    item = FeedbackItem(session=session, department=session.department, created_by=created_by)
-    return _feedback_save(
-        item,
-        themes=themes,
-        text=text,
-        sentiment=sentiment,
-        customer_type=customer_type,
-        possible_solution=possible_solution,
-        shared_with_csos=shared_with_csos,
+    """Record one item. With a client_token (one per submission in the
+    browser), a submission sent again returns the item saved the first time."""
+    if client_token is not None:
+        saved = FeedbackItem.objects.filter(session=session, client_token=client_token).first()
+        if saved is not None:
+            return saved
+    _session_held_check(session)
+    item = FeedbackItem(
+        session=session,
+        department=session.department,
+        created_by=created_by,
+        client_token=client_token,
     )
+    values = {
+        "text": text,
+        "sentiment": sentiment,
+        "customer_type": customer_type,
+        "possible_solution": possible_solution,
+        "shared_with_csos": shared_with_csos,
+    }
+    if client_token is None:
+        return _feedback_save(item, themes=themes, **values)
+    try:
+        with transaction.atomic():
+            return _feedback_save(item, themes=themes, **values)
+    except IntegrityError:
+        # The same submission, sent twice at once: the other request saved it.
+        saved = FeedbackItem.objects.filter(session=session, client_token=client_token).first()
+        if saved is None:
+            raise
+        return saved
+
+
+def feedback_create_many(
+    *, session: FocusGroupSession, created_by, items: list[dict]
+) -> list[FeedbackItem]:
+    """Record many items at once (a bulk import), by the rules of
+    feedback_create, all or none, in a few queries whatever their number:
+    the items, their themes and their history are each inserted in bulk."""
+    _session_held_check(session)
+    usable = set(themes_usable_by(department=session.department).values_list("pk", flat=True))
+    new, tags = [], []
+    for values in items:
+        values = dict(values)
+        text, themes = _clean_feedback(
+            department=session.department,
+            text=values.pop("text"),
+            themes=values.pop("themes", ()),
+            usable=usable,
+        )
+        unknown = set(values) - set(FEEDBACK_FIELDS)
+        if unknown:
+            raise TypeError(f"Unknown feedback fields: {sorted(unknown)}")
+        values["possible_solution"] = (values.get("possible_solution") or "").strip()
+        new.append(
+            FeedbackItem(
+                session=session,
+                department=session.department,
+                created_by=created_by,
+                text=text,
+                **values,
+            )
+        )
+        tags.append(themes)
+    Tag = FeedbackItem.themes.through
+    HistoricalTag = FeedbackItem.history.model._meta.get_field(
+        "historicalfeedbackitem_themes"
+    ).related_model
+    with transaction.atomic():
+        created = FeedbackItem.objects.bulk_create(new, batch_size=500)
+        links = Tag.objects.bulk_create(
+            [
+                Tag(feedbackitem=item, theme=t)
+                for item, themes in zip(created, tags, strict=True)
+                for t in themes
+            ],
+            batch_size=2000,
+        )
+        records = FeedbackItem.history.bulk_history_create(
+            created, default_user=created_by, default_change_reason="Feedback import"
+        )
+        # The history of each item's themes, as django-simple-history records
+        # them on a save (bulk inserts send no signals).
+        record_of = {r.id: r for r in records}
+        HistoricalTag.objects.bulk_create(
+            [
+                HistoricalTag(
+                    id=link.pk,
+                    feedbackitem_id=link.feedbackitem_id,
+                    theme_id=link.theme_id,
+                    history=record_of[link.feedbackitem_id],
+                )
+                for link in links
+            ],
+            batch_size=2000,
+        )
+    return created
 
 
 def feedback_update(*, item: FeedbackItem, themes=(), **values) -> FeedbackItem:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import board_views, import_views, views
 
 app_name = "focusgroups"
 urlpatterns = [
@@ -13,6 +13,11 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.session_edit, name="session_edit"),
     path("sessions/<int:pk>/delete/", views.session_delete, name="session_delete"),
     path("sessions/<int:pk>/feedback/", views.feedback_add, name="feedback_add"),
+    path(
+        "sessions/<int:pk>/feedback/import/",
+        import_views.feedback_import,
+        name="feedback_import",
+    ),
     path("feedback/<int:pk>/", views.feedback_item, name="feedback_item"),
     path("feedback/<int:pk>/edit/", views.feedback_edit, name="feedback_edit"),
     path("feedback/<int:pk>/delete/", views.feedback_delete, name="feedback_delete"),
@@ -22,5 +27,6 @@ urlpatterns = [
     path("themes/<int:pk>/accept/", views.theme_accept, name="theme_accept"),
     path("themes/<int:pk>/reject/", views.theme_reject, name="theme_reject"),
     path("themes/<int:pk>/merge/", views.theme_merge, name="theme_merge"),
-    path("board/", views.theme_board, name="theme_board"),
+    path("board/", board_views.theme_board, name="theme_board"),
+    path("board/themes/<int:pk>/", board_views.theme_board_theme, name="theme_board_theme"),
 ]

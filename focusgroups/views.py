@@ -1,7 +1,6 @@
 """Focus-group pages. Thin: get the object through a permission helper, let a
 form check the input, call a service, render. htmx requests get partials."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
@@ -11,15 +10,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from csoprogram.lib.access import post_only
 from csoprogram.lib.forms import form_submit
+from csoprogram.lib.paging import paginate
 from csoprogram.lib.spreadsheet import csv_response
 from departments import roles
 from departments.permissions import department_for_user, require_ccso
 from departments.selectors import departments_visible_to
+from focusgroups.progress import focus_group_target
 
 from . import selectors, services
 from .export import export_rows
 from .forms import (
-    BoardFilterForm,
     FeedbackForm,
     MergeThemeForm,
     ProposeThemeForm,
@@ -38,19 +38,28 @@ from .timelines import session_timeline
 
 # Sessions -------------------------------------------------------------------
 
+# The focus-groups list shows this many departments a page (about 80 KiB).
+DEPARTMENTS_PER_PAGE = 25
+
 
 @require_GET
 def session_list(request):
-    departments = selectors.session_list_for_user(
-        request.user, department_slug=request.GET.get("department") or None
+    page = paginate(
+        request,
+        selectors.session_list_departments(
+            request.user, department_slug=request.GET.get("department") or None
+        ),
+        per_page=DEPARTMENTS_PER_PAGE,
     )
+    departments = selectors.session_list_for_user(request.user, departments=page.items)
     return render(
         request,
         "focusgroups/session_list.html",
         {
+            "page": page,
             "departments": departments,
             "filtered": bool(request.GET.get("department")),
-            "focus_group_target": settings.FOCUS_GROUP_TARGET,
+            "focus_group_target": focus_group_target(),
             "is_ccso": roles.is_ccso(request.user),
         },
     )
@@ -97,7 +106,9 @@ def _session_page(request, session, *, form=None, status=200):
     }
     if can_edit and session.status == FocusGroupSession.Status.HELD:
         context["form"] = form or FeedbackForm(
-            session=session, initial={"customer_type": services.default_customer_type(session)}
+            session=session,
+            entry=True,
+            initial={"customer_type": services.default_customer_type(session)},
         )
         context["propose_form"] = ProposeThemeForm(prefix="propose")
     return render(request, "focusgroups/session_detail.html", context, status=status)
@@ -157,9 +168,13 @@ def session_delete(request, pk):
 
 @post_only(lambda request, pk: session_for_user(request.user, pk, write=True))
 def feedback_add(request, session, pk):
+    """Add one item. The entry form's script sends each submission in the
+    background (HX-Request) while the CSO types the next one: it gets the saved
+    item back, or 422 and the reasons, and never a new form in place of the one
+    being typed in. Without the script, the page posts and is sent back."""
     if session.status != FocusGroupSession.Status.HELD:
         raise PermissionDenied
-    form = FeedbackForm(request.POST, session=session)
+    form = FeedbackForm(request.POST, session=session, entry=True)
     item = form_submit(
         form,
         lambda data: services.feedback_create(session=session, created_by=request.user, **data),
@@ -169,23 +184,18 @@ def feedback_add(request, session, pk):
             messages.success(request, "Feedback added.")
             return redirect(session)
         return _session_page(request, session, form=form)
-    if item is not None:
-        # A fresh form for the next item. Where the feedback came from and
-        # whether it is shared usually stay the same within one session.
-        form = FeedbackForm(
-            session=session,
-            autofocus=True,
-            initial={
-                "customer_type": item.customer_type,
-                "shared_with_csos": item.shared_with_csos,
-            },
+    if item is None:
+        return render(
+            request,
+            "focusgroups/partials/feedback_entry.html",
+            {"form": form, "session": session},
+            status=422,
         )
-        item = FeedbackItem.objects.prefetch_related("themes").get(pk=item.pk)
+    item = FeedbackItem.objects.prefetch_related("themes").get(pk=item.pk)
     return render(
         request,
         "focusgroups/partials/feedback_added.html",
         {
-            "form": form,
             "session": session,
             "item": item,
             "feedback_count": session.feedback_items.count(),
@@ -384,29 +394,6 @@ def theme_merge(request, theme, pk):
             f"{moved} feedback item{'s' if moved != 1 else ''} moved.",
         )
     return redirect("focusgroups:theme_list")
-
-
-# Theme board ----------------------------------------------------------------
-
-
-@require_GET
-def theme_board(request):
-    require_theme_reader(request.user)
-    form = BoardFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    board = selectors.theme_board(
-        user=request.user,
-        audience=filters.get("audience") or None,
-        sentiment=filters.get("sentiment") or None,
-        date_from=filters.get("date_from"),
-        date_to=filters.get("date_to"),
-    )
-    count_columns = [("Positive", "Pos."), ("Negative", "Neg."), ("Suggestions", "Sugg.")]
-    return render(
-        request,
-        "focusgroups/theme_board.html",
-        {"board": board, "form": form, "count_columns": count_columns},
-    )
 
 
 # Export ---------------------------------------------------------------------

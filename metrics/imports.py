@@ -7,9 +7,6 @@ the import writes every row in one transaction or none.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -17,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.utils import timezone
 
-from csoprogram.lib import fiscal
+from csoprogram.lib import fiscal, table_import
 from departments import roles
 
 from .formatting import metric_format
@@ -34,12 +31,9 @@ from .rules import period_refusal
 from .selectors import status_for, version_for
 from .services import areas_progress_refresh
 
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_IMPORT_ROWS = 20_000
+MAX_IMPORT_BYTES = table_import.MAX_BYTES
+MAX_IMPORT_ROWS = table_import.MAX_ROWS
 _MAX_ABS = Decimal(10) ** (VALUE_DIGITS["max_digits"] - VALUE_DIGITS["decimal_places"])
-# Control characters other than tab, newline and carriage return: a NUL cannot
-# be stored by PostgreSQL, and none of them belongs in a spreadsheet of values.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -106,75 +100,35 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
     """Read a CSV (columns metric, period, value, note) and say, line by line,
     what is wrong. Nothing is written."""
     result = ImportResult()
-    if len(data) > MAX_IMPORT_BYTES:
-        result.errors.append((0, "The file is larger than 5 MB; split it into smaller files."))
-        return result
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.errors.append((0, "The file is not UTF-8 text; save it as CSV UTF-8."))
-        return result
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except (StopIteration, csv.Error):
-        result.errors.append((0, "The file is empty."))
-        return result
-    missing = [c for c in ("metric", "period", "value") if c not in header]
-    if missing:
-        result.errors.append(
-            (
-                1,
-                f"The first line must name the columns metric, period, value, note; "
-                f"missing: {', '.join(missing)}.",
-            )
-        )
-        return result
-    i_metric, i_period, i_value = (header.index(c) for c in ("metric", "period", "value"))
-    i_note = header.index("note") if "note" in header else None
-    try:
-        raw = [(reader.line_num, row) for row in reader if any(c.strip() for c in row)]
-    except csv.Error as exc:
-        result.errors.append((reader.line_num, f"The CSV cannot be read here: {exc}."))
-        return result
-    if len(raw) > MAX_IMPORT_ROWS:
-        result.errors.append(
-            (
-                0,
-                f"The file has {len(raw):,} rows; "
-                f"at most {MAX_IMPORT_ROWS:,} can be imported at once.",
-            )
-        )
-        return result
-    if not raw:
-        result.errors.append((0, "The file has no values."))
+    table = table_import.table_read(
+        data,
+        required=("metric", "period", "value"),
+        optional=("note",),
+        what="values",
+        max_bytes=MAX_IMPORT_BYTES,
+        max_rows=MAX_IMPORT_ROWS,
+    )
+    result.errors.extend(table.errors)
+    if not table.rows:
+        result.errors.sort()
         return result
 
-    width = max(i_metric, i_period, i_value) + 1
-    codes = {row[i_metric].strip().lower() for _, row in raw if len(row) > i_metric}
+    codes = {row["metric"].strip().lower() for _, row in table.rows}
     metrics = {
         m.code: m for m in Metric.objects.filter(code__in=codes).select_related("department")
     }
     covered = roles.department_ids_with_role(user, "analyst")
     seen: dict[tuple[int, date], int] = {}
     period_cache: dict[str, fiscal.Period | str] = {}
-    for line, row in raw:
-        if len(row) < width:
-            result.errors.append((line, "The line has too few columns."))
-            continue
-        if any(_CONTROL.search(cell) for cell in row):
-            result.errors.append(
-                (line, "The line holds a control character (such as NUL); remove it.")
-            )
-            continue
-        code = row[i_metric].strip()
+    for line, row in table.rows:
+        code = row["metric"].strip()
         metric = metrics.get(code.lower())
         if metric is None or metric.department_id not in covered:
             # Another department's metric answers exactly like one that does
             # not exist: its code is not confirmed to anyone outside.
             result.errors.append((line, f"Unknown metric “{code}”."))
             continue
-        period_text = row[i_period].strip()
+        period_text = row["period"].strip()
         period = period_cache.get(period_text)
         if period is None:
             try:
@@ -189,9 +143,9 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
         if refusal is not None:
             result.errors.append((line, refusal.text))
             continue
-        value = _parse_decimal(row[i_value])
+        value = _parse_decimal(row["value"])
         if value is None:
-            result.errors.append((line, f"Value “{row[i_value].strip()}” is not a number."))
+            result.errors.append((line, f"Value “{row['value'].strip()}” is not a number."))
             continue
         key = (metric.pk, period.start)
         if key in seen:
@@ -203,7 +157,7 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
             )
             continue
         seen[key] = line
-        note = row[i_note].strip() if i_note is not None and len(row) > i_note else ""
+        note = row.get("note", "").strip()
         result.rows.append(ImportRow(line, metric, period.start, period.label, value, note))
 
     if result.rows:

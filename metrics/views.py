@@ -11,11 +11,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from csoprogram.lib import fiscal
+from csoprogram.lib import fiscal, table_import
 from csoprogram.lib.access import post_only, read_only
 from csoprogram.lib.forms import form_add_error
+from csoprogram.lib.paging import paginate
 from departments import roles
+from departments.models import Department
 from departments.selectors import departments_visible_to
+from departments.uploads.services import (
+    checked_upload_discard,
+    checked_upload_for_user,
+    checked_upload_keep,
+)
 
 from . import charts, imports, locks, selectors, services
 from .forms import (
@@ -37,7 +44,10 @@ from .permissions import (
 )
 from .timelines import metric_timeline
 
-IMPORT_SESSION_KEY = "metrics_import_csv"
+IMPORT_KIND = "metric-values"
+# The metrics list shows this many departments' metrics a page (about 100 KiB
+# at ten metrics each).
+DEPARTMENTS_PER_PAGE = 15
 _form_errors = form_add_error
 
 
@@ -47,15 +57,26 @@ _form_errors = form_add_error
 @require_GET
 def metric_list(request):
     user = request.user
+    visible = selectors.metrics_visible_to(user).filter(active=True)
+    # A page of departments (those with an active metric, by name), then only
+    # their metrics: the list stays small however many departments there are.
+    page = paginate(
+        request,
+        Department.objects.filter(pk__in=visible.values("department_id"))
+        .order_by("name", "pk")
+        .values_list("pk", flat=True),
+        per_page=DEPARTMENTS_PER_PAGE,
+    )
     metrics = selectors.hide_unsubmitted_areas(
         user,
-        selectors.metrics_visible_to(user).filter(active=True).order_by("department__name", "name"),
+        visible.filter(department_id__in=page.items).order_by("department__name", "name"),
     )
     by_department = [
         (dept, list(items)) for dept, items in groupby(metrics, key=lambda m: m.department)
     ]
     departments = list(departments_visible_to(user).order_by("name"))
     context = {
+        "page": page,
         "by_department": by_department,
         "grid_departments": [d for d in departments if can(user, ENTER_VALUES, d)],
         "propose_departments": [d for d in departments if can(user, PROPOSE_METRIC, d)],
@@ -312,14 +333,15 @@ def value_import(request):
     user = request.user
     if not roles.is_analyst(user):
         raise PermissionDenied
-    result, form = None, ImportForm()
+    result, form, upload = None, ImportForm(), None
     if request.method == "POST" and request.POST.get("action") == "import":
-        data = request.session.pop(IMPORT_SESSION_KEY, None)
-        if data is None:
+        kept = checked_upload_for_user(user, request.POST.get("upload", ""), kind=IMPORT_KIND)
+        if kept is None:
             messages.error(request, "Upload the file again: the checked file is no longer here.")
             return redirect("metrics:value_import")
-        result = imports.values_import(user=user, data=data.encode("utf-8"))
+        result = imports.values_import(user=user, data=bytes(kept.content))
         if result.ok:
+            checked_upload_discard(kept)
             messages.success(
                 request,
                 f"Imported {len(result.rows) - result.pending_count:,} values "
@@ -333,21 +355,23 @@ def value_import(request):
                 ),
             )
             return redirect("metrics:value_import")
+        # The data changed since the check: the page shows why; the file is kept.
+        upload = kept
     elif request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            if upload.size > imports.MAX_IMPORT_BYTES:
+            file = form.cleaned_data["file"]
+            if file.size > imports.MAX_IMPORT_BYTES:
                 result = imports.ImportResult(
-                    errors=[(0, "The file is larger than 5 MB; split it into smaller files.")]
+                    errors=[(0, table_import.too_large_refusal(imports.MAX_IMPORT_BYTES))]
                 )
             else:
-                data = upload.read()
+                data = file.read()
                 result = imports.values_import_check(user=user, data=data)
                 if result.ok:
-                    request.session[IMPORT_SESSION_KEY] = data.decode("utf-8-sig")
-                else:
-                    request.session.pop(IMPORT_SESSION_KEY, None)
+                    upload = checked_upload_keep(
+                        owner=user, kind=IMPORT_KIND, content=data, filename=file.name or ""
+                    )
     metrics = (
         selectors.metrics_visible_to(user)
         .filter(active=True, department_id__in=roles.department_ids_with_role(user, "analyst"))
@@ -361,5 +385,6 @@ def value_import(request):
             "result": result,
             "metrics": metrics,
             "preview": result.rows[:50] if result else [],
+            "upload": upload,
         },
     )

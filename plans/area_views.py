@@ -3,8 +3,9 @@ progress. The rules are in plans/areas.py."""
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
-from csoprogram.lib.access import post_only
+from csoprogram.lib.access import methods_after_access
 from csoprogram.lib.forms import form_add_error
 from csoprogram.lib.rules import RuleError
 from departments import roles
@@ -12,6 +13,7 @@ from departments import roles
 from . import areas, permissions, selectors
 from .forms import AreaOfFocusForm, ConfirmProgressForm, WithdrawAreaForm
 from .models import AreaOfFocus
+from .views import confirm_page
 
 
 def _area_form_page(request, plan, form, area=None, status=200):
@@ -22,7 +24,6 @@ def _area_form_page(request, plan, form, area=None, status=200):
         "area": area,
         # What the reviewer said about the area of focus, next to the form.
         "area_comments": by_field.get("areas_of_focus", []),
-        "withdraw_form": WithdrawAreaForm() if area else None,
     }
     return render(request, "plans/area_form.html", context, status=status)
 
@@ -82,34 +83,46 @@ def area_edit(request, pk):
     return _area_form_page(request, plan, form, area)
 
 
-@post_only(lambda request, pk: permissions.area_of_focus_for_user(request.user, pk, write=True))
+@methods_after_access(
+    ("GET", "HEAD", "POST"),
+    lambda request, pk: permissions.area_of_focus_for_user(request.user, pk, write=True),
+)
 def area_withdraw(request, area, pk):
-    """The CSO withdraws an area of focus, saying why; the edit page shows the
-    reason's error next to its field when it is missing."""
-    form = WithdrawAreaForm(request.POST)
-    if form.is_valid():
-        try:
-            areas.area_of_focus_withdraw(
-                area=area, user=request.user, reason=form.cleaned_data["reason"]
-            )
-        except RuleError as error:
-            form_add_error(form, error)
-        else:
-            messages.success(
-                request,
-                f"“{area.title}” is withdrawn; it stays in the plan's history. "
-                "You may add another area of focus.",
-            )
-            return redirect(f"{area.plan.get_absolute_url()}#areas-of-focus")
-    _, by_field = selectors.comments_by_field(area.plan)
-    context = {
-        "plan": area.plan,
-        "form": AreaOfFocusForm(instance=area, department=area.plan.department),
-        "area": area,
-        "area_comments": by_field.get("areas_of_focus", []),
-        "withdraw_form": form,
-    }
-    return render(request, "plans/area_form.html", context, status=400)
+    """The CSO withdraws an area of focus, saying why, from a page that asks
+    first; the reason's error shows next to its field when it is missing."""
+    status = 200
+    if request.method == "POST":
+        form = WithdrawAreaForm(request.POST)
+        if form.is_valid():
+            try:
+                areas.area_of_focus_withdraw(
+                    area=area, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except RuleError as error:
+                form_add_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    f"“{area.title}” is withdrawn; it stays in the plan's history. "
+                    "You may add another area of focus.",
+                )
+                return redirect(f"{area.plan.get_absolute_url()}#areas-of-focus")
+        status = 400
+    else:
+        form = WithdrawAreaForm()
+    return confirm_page(
+        request,
+        area.plan,
+        heading="Withdraw this area of focus",
+        explanation=f"“{area.title}” stays in the plan's history with who, when and why, "
+        "and makes room for another one. It cannot be edited afterwards.",
+        button="Withdraw this area of focus",
+        button_class="btn-outline-danger",
+        action=request.path,
+        form=form,
+        cancel_url=reverse("plans:area_edit", args=[area.pk]),
+        status=status,
+    )
 
 
 def area_confirm_progress(request, pk):

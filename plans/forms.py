@@ -163,6 +163,14 @@ class CommentForm(_Crispy, forms.Form):
         self._helper()
 
 
+class CommentEditForm(_Crispy, forms.Form):
+    body = forms.CharField(label="Comment", widget=_rows(3))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._helper()
+
+
 class ConfirmProgressForm(_Crispy, forms.Form):
     note = forms.CharField(
         label="Why progress is confirmed",

@@ -164,6 +164,11 @@ class PlanComment(models.Model):
         help_text="The plan version the comment was written against."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its author may edit or withdraw a comment for a short while (plans/comments.py);
+    # every earlier text stays in the history.
+    edited_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -14,7 +14,7 @@ from csoprogram.lib.access import object_for_user
 from departments import roles
 from departments.models import Department, DepartmentRole
 
-from .models import EDITABLE_STATUSES, AreaOfFocus, CustomerServicePlan, Impediment
+from .models import EDITABLE_STATUSES, AreaOfFocus, CustomerServicePlan, Impediment, PlanComment
 
 
 def plan_shown_program_wide(plan: CustomerServicePlan) -> bool:
@@ -80,6 +80,20 @@ def area_of_focus_for_user(user, pk, *, write: bool = False, act=None) -> AreaOf
     missing = "No such area of focus."
     return _plan_record_for_user(
         areas, user, pk, plan_of=lambda a: a.plan, write=write, act=act, not_found=missing
+    )
+
+
+def plan_comment_for_user(user, pk, *, act=None) -> PlanComment:
+    """A review comment, seen by who may see its plan (404 otherwise); act: a
+    further right (403 otherwise)."""
+    comments = PlanComment.objects.select_related("plan__department", "author")
+    return object_for_user(
+        comments.filter(plan__department__active=True),
+        user,
+        pk=pk,
+        can_view=lambda u, c: can_view_plan(u, c.plan),
+        can_act=act,
+        not_found="No such comment.",
     )
 
 

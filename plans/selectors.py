@@ -144,7 +144,8 @@ def comments_by_field(plan: CustomerServicePlan) -> tuple[list, dict[str, list]]
     comments = list(plan.comments.select_related("author"))
     by_field: dict[str, list] = defaultdict(list)
     for c in comments:
-        by_field[c.field].append(c)
+        if c.withdrawn_at is None:  # a withdrawn comment stays in the conversation only
+            by_field[c.field].append(c)
     return comments, dict(by_field)
 
 
@@ -305,6 +306,14 @@ def plan_timeline(plan: CustomerServicePlan, *, limit: int | None = None) -> lis
         label = c.get_kind_display() if c.kind != PlanComment.Kind.COMMENT else "Comment"
         about = f" on {c.get_field_display().lower()}" if c.field else ""
         entries.append(TimelineEntry(c.created_at, c.author, f"{label}{about}", [("", "", c.body)]))
+    # A comment's author may edit or withdraw it for a while: each change is
+    # an entry of its own, with the text as it then was.
+    changes = PlanComment.history.filter(plan_id=plan.pk, history_type="~").select_related(
+        "history_user"
+    )
+    for h in changes:
+        what = h.history_change_reason or "Comment changed"
+        entries.append(TimelineEntry(h.history_date, h.history_user, what, [("", "", h.body)]))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit] if limit else entries
 

@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.generic import RedirectView
 
-from . import area_views, change_views, views
+from . import area_views, change_views, comment_views, views
 
 app_name = "plans"
 urlpatterns = [
@@ -21,6 +21,12 @@ urlpatterns = [
     path("<int:pk>/approve/", views.plan_approve, name="plan_approve"),
     path("<int:pk>/comments/", views.plan_comment, name="plan_comment"),
     path("<int:pk>/history/", views.plan_history, name="plan_history"),
+    path("comments/<int:pk>/edit/", comment_views.plan_comment_edit, name="plan_comment_edit"),
+    path(
+        "comments/<int:pk>/withdraw/",
+        comment_views.plan_comment_withdraw,
+        name="plan_comment_withdraw",
+    ),
     path("<int:pk>/areas/new/", area_views.area_create, name="area_create"),
     path("areas/<int:pk>/edit/", area_views.area_edit, name="area_edit"),
     path("areas/<int:pk>/withdraw/", area_views.area_withdraw, name="area_withdraw"),

@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from csoprogram.lib import fiscal
-from csoprogram.lib.access import post_only, read_only
+from csoprogram.lib.access import methods_after_access, post_only, read_only
 from csoprogram.lib.rules import RuleError
 from departments import roles
 
+from . import comments as plan_comments
 from . import permissions, selectors, services
 from .forms import (
     ApproveForm,
@@ -40,6 +41,28 @@ def refused(request, error: RuleError) -> None:
 
 def _plan(write=False, act=None):
     return lambda request, pk: permissions.plan_for_user(request.user, pk, write=write, act=act)
+
+
+def _confirm_or_act(access):
+    """An action that asks first: GET shows a confirmation page (works without
+    JavaScript), POST acts. Access is checked before either."""
+    return methods_after_access(("GET", "HEAD", "POST"), access)
+
+
+def confirm_page(
+    request, plan, *, heading, explanation, button, action, form=None, status=200, **extra
+):
+    context = {
+        "plan": plan,
+        "heading": heading,
+        "explanation": explanation,
+        "button": button,
+        "action": action,
+        "form": form,
+        "cancel_url": extra.pop("cancel_url", plan.get_absolute_url()),
+        **extra,
+    }
+    return render(request, "plans/plan_confirm.html", context, status=status)
 
 
 # -- plans -----------------------------------------------------------------------
@@ -84,6 +107,7 @@ def plan_start(request, department, slug):
 def _plan_page(request, plan, *, status=200, **forms):
     user = request.user
     comments, by_field = selectors.comments_by_field(plan)
+    plan_comments.mark_changeable(comments, user)
     can_edit = permissions.can_edit_plan(user, plan)
     is_reviewer = permissions.can_review_plan(user, plan)
     sections = [
@@ -112,7 +136,6 @@ def _plan_page(request, plan, *, status=200, **forms):
         and plan.pk == _latest_plan_id(plan),
         "is_cso": roles.is_cso(user, plan.department_id),
         "comment_form": forms.get("comment_form") or CommentForm(),
-        "approve_form": forms.get("approve_form") or ApproveForm(),
         "endorse_form": forms.get("endorse_form") or EndorseForm(),
     }
     return render(request, "plans/plan_detail.html", context, status=status)
@@ -179,8 +202,18 @@ def plan_edit(request, pk):
     return render(request, "plans/plan_form.html", context, status=status)
 
 
-@post_only(_plan(write=True))
+@_confirm_or_act(_plan(write=True))
 def plan_submit(request, plan, pk):
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            plan,
+            heading="Submit for review",
+            explanation="The Chief Customer Service Officer reviews the plan; it cannot be "
+            "edited meanwhile, unless changes are requested.",
+            button="Submit for review",
+            action=request.path,
+        )
     try:
         services.plan_submit(plan=plan, user=request.user)
     except RuleError as error:
@@ -231,8 +264,20 @@ def plan_request_changes(request, pk):
     )
 
 
-@post_only(_plan(act=permissions.can_review_plan))
+@_confirm_or_act(_plan(act=permissions.can_review_plan))
 def plan_approve(request, plan, pk):
+    if request.method != "POST":
+        return confirm_page(
+            request,
+            plan,
+            heading="Approve plan",
+            explanation="An approved plan is read-only for the rest of its program year; "
+            "the department moves on to reporting on its metrics.",
+            button="Approve plan",
+            button_class="btn-success",
+            action=request.path,
+            form=ApproveForm(),
+        )
     form = ApproveForm(request.POST)
     form.is_valid()
     try:
@@ -260,6 +305,7 @@ def plan_comment(request, plan, pk):
     if request.htmx:
         # htmx swaps only 2xx answers: the form with its errors comes back as 200.
         comments, _ = selectors.comments_by_field(plan)
+        plan_comments.mark_changeable(comments, request.user)
         context = {
             "plan": plan,
             "comments": comments,

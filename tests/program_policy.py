@@ -103,6 +103,8 @@ RULES = [
     program_page("csoprogram:program_update"),
     same_for_all("csoprogram:outcomes_dashboard"),
     same_for_all("csoprogram:outcomes_presentation"),
+    # A card the presentation loads: the dashboard's scope (own department, or all).
+    department_object("csoprogram:outcomes_card", "program_department", allowed=ALL),
     program_page("csoprogram:meeting_list"),
     program_page("csoprogram:meeting_create", allowed=("ccso",)),
     Rule(

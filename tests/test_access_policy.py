@@ -14,6 +14,7 @@ POLICY_MODULES = [
     "tests.plans.policy",
     "tests.metrics.policy",
     "tests.program_policy",
+    "tests.exports_policy",
 ]
 
 

@@ -26,13 +26,14 @@ VNU_JAR = VNU_JAR / "vnu.jar"
 
 def _pages():
     """(name, username or None, url) of every page checked."""
-    from focusgroups.models import FocusGroupSession
+    from focusgroups.models import FocusGroupSession, Theme
     from metrics.models import Commitment, Metric, PhillyStatMeeting
     from plans.models import CustomerServicePlan
 
     fleet_plan = CustomerServicePlan.objects.filter(department__slug="fleet").latest("pk")
     streets_plan = CustomerServicePlan.objects.filter(department__slug="streets").latest("pk")
     session = FocusGroupSession.objects.filter(department__slug="fleet").first()
+    held = FocusGroupSession.objects.filter(department__slug="fleet", status="held").first()
     metric = Metric.objects.filter(department__slug="fleet").first()
     meeting = PhillyStatMeeting.objects.filter(department__slug="fleet").first()
     commitment = Commitment.objects.filter(
@@ -42,12 +43,13 @@ def _pages():
     from csoprogram.lib import fiscal
     from metrics.phillystat.memos import meeting_mark_held
 
-    held = (
+    held_meeting = (
         PhillyStatMeeting.objects.filter(department__slug="fleet", date__lt=fiscal.today())
         .order_by("-date")
         .first()
     )
-    meeting_mark_held(user=User.objects.get(username="analyst.fleet"), meeting=held)
+    meeting_mark_held(user=User.objects.get(username="analyst.fleet"), meeting=held_meeting)
+    theme = Theme.objects.filter(status="accepted").first()
     return [
         ("login", None, reverse("login")),
         ("public-index", None, reverse("public:index")),
@@ -62,7 +64,17 @@ def _pages():
         ("plan-history", "ccso", reverse("plans:plan_history", args=[streets_plan.pk])),
         ("change-record", "cso.fleet", reverse("plans:change_record", args=["fleet"])),
         ("session", "cso.fleet", session.get_absolute_url()),
+        ("session-held", "cso.fleet", held.get_absolute_url()),
+        ("feedback-import", "cso.fleet", reverse("focusgroups:feedback_import", args=[held.pk])),
         ("theme-board", "ccso", reverse("focusgroups:theme_board")),
+        ("theme-board-search", "cso.fleet", reverse("focusgroups:theme_board") + "?q=wait"),
+        (
+            "theme-drill-down",
+            "cso.fleet",
+            reverse("focusgroups:theme_board_theme", args=[theme.pk]),
+        ),
+        ("exports", "ccso", reverse("exports:department_exports", args=["fleet"])),
+        ("plan-approve-confirm", "ccso", reverse("plans:plan_approve", args=[streets_plan.pk])),
         ("metric", "analyst.fleet", reverse("metrics:metric_detail", args=[metric.pk])),
         ("value-grid", "analyst.fleet", reverse("metrics:value_grid", args=["fleet"])),
         ("meeting", "analyst.fleet", meeting.get_absolute_url()),
@@ -83,12 +95,12 @@ def _pages():
             reverse("metrics:commitment_edit", args=[commitment.pk]),
         ),
         ("change-record-mdo", "mdo", reverse("plans:change_record", args=["fleet"])),
-        ("meeting-held", "analyst.fleet", held.get_absolute_url()),
+        ("meeting-held", "analyst.fleet", held_meeting.get_absolute_url()),
         ("narrative", "cso.fleet", reverse("metrics:narrative_edit", args=[meeting.pk])),
         ("briefing-memo", "cso.fleet", reverse("metrics:briefing_memo", args=[meeting.pk])),
         ("memo-not-held", "cso.fleet", reverse("metrics:meeting_memo", args=[meeting.pk])),
-        ("memo-draft", "analyst.fleet", reverse("metrics:meeting_memo", args=[held.pk])),
-        ("memo-edit", "analyst.fleet", reverse("metrics:memo_edit", args=[held.pk])),
+        ("memo-draft", "analyst.fleet", reverse("metrics:meeting_memo", args=[held_meeting.pk])),
+        ("memo-edit", "analyst.fleet", reverse("metrics:memo_edit", args=[held_meeting.pk])),
         ("program-review", "ccso", reverse("csoprogram:program_review")),
         ("outcomes-dashboard", "mdo", reverse("csoprogram:outcomes_dashboard")),
         ("outcomes-presentation", "ccso", reverse("csoprogram:outcomes_presentation")),

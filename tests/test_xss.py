@@ -98,6 +98,12 @@ def test_injection_strings_are_escaped_on_every_page_that_shows_them(
         reverse("focusgroups:session_list"),
         reverse("focusgroups:session_detail", kwargs={"pk": poisoned["session"].pk}),
         reverse("focusgroups:theme_board"),
+        reverse("focusgroups:theme_board") + "?q=script",
+        *[
+            reverse("focusgroups:theme_board_theme", kwargs={"pk": t.pk})
+            for t in poisoned["session"].feedback_items.first().themes.all()
+        ],
+        reverse("exports:department_exports", kwargs={"slug": "fleet"}),
         reverse("focusgroups:theme_list"),
         reverse("plans:plan_list"),
         reverse("plans:plan_detail", kwargs={"pk": poisoned["plan"].pk}),

@@ -45,6 +45,16 @@ ANALYSTS = {
     "analyst.library": ["library", "parks"],
 }
 
+# At city scale (run_load.sh, benchmarks/load/seed_scale.py) the benchmark
+# departments' CSOs and heads, with the demo password, from LOAD_USERS_FILE.
+_SCALE = {"csos": [], "heads": []}
+if os.environ.get("LOAD_USERS_FILE") and os.path.exists(os.environ["LOAD_USERS_FILE"]):
+    with open(os.environ["LOAD_USERS_FILE"]) as _f:
+        _SCALE.update(json.load(_f))
+# (username, department slug): the demo's CSOs first, then the benchmark's.
+CSO_USERS = [(f"cso.{slug}", slug) for slug in CSO_SLUGS] + [tuple(u) for u in _SCALE["csos"]]
+HEAD_USERS = [tuple(u) for u in _SCALE["heads"]]
+
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 
 # Think time between two actions of one person, in seconds, compressed for a
@@ -212,11 +222,11 @@ class CSO(ProgramUser):
     _next = 0
 
     def pick_username(self) -> str:
-        # Spread the CSOs evenly over the departments.
-        slug = CSO_SLUGS[CSO._next % len(CSO_SLUGS)]
+        # Spread the CSOs evenly over the departments, the demo's first.
+        username, slug = CSO_USERS[CSO._next % len(CSO_USERS)]
         CSO._next += 1
         self.slug = slug
-        return f"cso.{slug}"
+        return username
 
     def setup(self):
         self.sessions: list[int] = []
@@ -400,6 +410,45 @@ class ProgramLeader(ProgramUser):
             self.filters = [(name, options) for name, options in self.filters if options]
 
 
+class DepartmentHead(ProgramUser):
+    """A department head following their department: its page, its focus
+    groups, its metrics and My work."""
+
+    abstract = not HEAD_USERS  # only at city scale
+    weight = 4
+    wait_time = think(5, 15)
+    _next = 0
+
+    def pick_username(self) -> str:
+        username, self.slug = HEAD_USERS[DepartmentHead._next % len(HEAD_USERS)]
+        DepartmentHead._next += 1
+        return username
+
+    @task(3)
+    def department(self):
+        self.page(
+            f"/departments/{self.slug}/",
+            name="/departments/[slug]/",
+            expect="Where the department stands",
+        )
+
+    @task
+    def focus_groups(self):
+        self.page(
+            f"/focus-groups/?department={self.slug}",
+            name="/focus-groups/?department=[slug]",
+            expect="Focus groups",
+        )
+
+    @task
+    def metrics(self):
+        self.page("/metrics/", name="/metrics/", expect="Customer service metrics")
+
+    @task
+    def my_work(self):
+        self.page("/inbox/", name="/inbox/", expect="My work")
+
+
 class CCSO(ProgramLeader):
     """The Chief Customer Service Officer on the program review."""
 
@@ -447,6 +496,8 @@ def _user_ready(environment):
 def _end_ramp(environment):
     stats = environment.stats
     ramp = {
+        # Wall clock, so the server's access log can be split at the same moment.
+        "ended_at": time.time(),
         "logged_in_after": _ready["logged_in_after"],
         "seconds": round(time.time() - stats.start_time, 1),
         "failures": stats.total.num_failures,

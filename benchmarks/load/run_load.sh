@@ -3,15 +3,19 @@
 #
 #   bash benchmarks/load/run_load.sh          (what `make loadtest` runs, from the repo root)
 #
-# Starts, on 127.0.0.1 only: a scratch PostgreSQL database (cso_load, made anew
-# each run so figures compare), Redis database 13 as the Celery broker,
-# gunicorn (3 workers, DEBUG off, production static files) on port 8020 and one
-# Celery worker; seeds the demo program; runs the locust scenario in
+# Starts, on 127.0.0.1 only: a scratch PostgreSQL database (LOAD_DATABASE_NAME,
+# default cso_load, made anew each run so figures compare), a Redis database as
+# the Celery broker (LOAD_BROKER_URL, default redis://127.0.0.1:6379/13; flushed
+# at the start), gunicorn (3 workers, DEBUG off, production static files) on
+# port 8020 and one Celery worker; seeds the demo program and brings it to
+# LOAD_DEPARTMENTS (60) departments with the benchmark's realistic data
+# (benchmarks/load/seed_scale.py); runs the locust scenario in
 # benchmarks/load/locustfile.py headless; prints failures and p50/p95/p99 per
 # page; stops everything it started. Exits 1 on any failure or a page whose
 # p95 is over the target.
 #
-# Knobs (environment): LOAD_USERS (50), LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (120s),
+# Knobs (environment): LOAD_DATABASE_NAME (cso_load), LOAD_BROKER_URL
+# (redis://127.0.0.1:6379/13), LOAD_DEPARTMENTS (60), LOAD_USERS (50), LOAD_SPAWN_RATE (10), LOAD_RUN_TIME (120s),
 # LOAD_PORT (8020), LOAD_P95_MS (300), LOAD_WORKERS (3), LOAD_THINK_SCALE (1; 0.5 halves
 # the think times, doubling the request rate), LOAD_KEEP_DB=1 to reuse
 # the database as it is (no drop, no reseed), PG_URL (postgres://postgres@127.0.0.1:5432),
@@ -32,7 +36,9 @@ PORT="${LOAD_PORT:-8020}"
 P95_MS="${LOAD_P95_MS:-300}"
 WORKERS="${LOAD_WORKERS:-3}"
 PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
-DB_NAME="cso_load"
+DB_NAME="${LOAD_DATABASE_NAME:-cso_load}"
+BROKER_URL="${LOAD_BROKER_URL:-redis://127.0.0.1:6379/13}"
+export LOAD_DEPARTMENTS="${LOAD_DEPARTMENTS:-60}"
 HOST="http://127.0.0.1:$PORT"
 
 say() { printf '\n== %s\n' "$*"; }
@@ -43,8 +49,13 @@ command -v psql >/dev/null || die "psql not found (PostgreSQL client)"
 command -v redis-cli >/dev/null || die "redis-cli not found"
 command -v curl >/dev/null || die "curl not found"
 pg_isready -q -d "$PG_URL/postgres" || die "PostgreSQL is not answering at $PG_URL"
-[ "$(redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null)" = "PONG" ] ||
-    die "Redis is not answering at 127.0.0.1:6379"
+# The database is dropped and made anew: never one that is not a scratch one.
+case "$DB_NAME" in
+    *load* | *bench*) ;;
+    *) die "LOAD_DATABASE_NAME must contain 'load' or 'bench' (it is dropped each run): $DB_NAME" ;;
+esac
+[ "$(redis-cli -u "$BROKER_URL" ping 2>/dev/null)" = "PONG" ] ||
+    die "Redis is not answering at $BROKER_URL"
 if curl -s -o /dev/null "$HOST/" 2>/dev/null; then
     die "something already listens on $HOST; set LOAD_PORT"
 fi
@@ -65,7 +76,7 @@ mkdir -p "$OUT/media"
 
 # -- the app's environment: production settings over plain HTTP on 127.0.0.1 ---------------
 export DATABASE_URL="$PG_URL/$DB_NAME"
-export CELERY_BROKER_URL="redis://127.0.0.1:6379/13"
+export CELERY_BROKER_URL="$BROKER_URL"
 export DEBUG=False
 SECRET_KEY="$("$APP_PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
 export SECRET_KEY
@@ -116,10 +127,12 @@ else
     psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $DB_NAME WITH (FORCE)"
     psql "$PG_URL/postgres" -qc "CREATE DATABASE $DB_NAME"
 fi
-redis-cli -h 127.0.0.1 -p 6379 -n 13 FLUSHDB >/dev/null
+redis-cli -u "$BROKER_URL" FLUSHDB >/dev/null
 
 "$APP_PY" manage.py migrate --noinput --verbosity 0
 "$APP_PY" manage.py seed_demo --if-empty
+say "Bringing the program to $LOAD_DEPARTMENTS departments"
+"$APP_PY" benchmarks/load/seed_scale.py "$OUT/users.json"
 "$APP_PY" manage.py collectstatic --noinput --verbosity 0
 
 # -- web and worker --------------------------------------------------------------------------
@@ -127,7 +140,7 @@ say "Starting gunicorn ($WORKERS workers) on $HOST and one Celery worker"
 "$ROOT/.venv/bin/gunicorn" csoprogram.wsgi \
     --bind "127.0.0.1:$PORT" --workers "$WORKERS" \
     --access-logfile "$OUT/access.log" \
-    --access-logformat '%(s)s %(m)s %(U)s %(M)s' \
+    --access-logformat '%(s)s %(m)s %(U)s %(M)s %(t)s' \
     --error-logfile "$OUT/gunicorn.log" &
 PIDS+=($!)
 "$ROOT/.venv/bin/celery" -A csoprogram worker --loglevel WARNING --concurrency 2 \
@@ -152,7 +165,7 @@ say "locust: $USERS users, spawn rate $SPAWN_RATE/s, $RUN_TIME, against $HOST"
 # The figures mean little if something else is using the two cores: say so.
 echo "before: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 locust_status=0
-LOAD_RAMP_FILE="$OUT/ramp.json" "$LOAD_VENV/bin/locust" -f "$HERE/locustfile.py" --host "$HOST" \
+LOAD_USERS_FILE="$OUT/users.json" LOAD_RAMP_FILE="$OUT/ramp.json" "$LOAD_VENV/bin/locust" -f "$HERE/locustfile.py" --host "$HOST" \
     --headless --only-summary \
     --users "$USERS" --spawn-rate "$SPAWN_RATE" --run-time "$RUN_TIME" --stop-timeout 15 \
     --csv "$OUT/locust" --loglevel WARNING \

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Department, DepartmentRole
 from focusgroups.models import Theme
+from focusgroups.progress import focus_group_target
 from focusgroups.selectors import annotate_focus_group_progress
 from metrics.phillystat.models import (
     Commitment,
@@ -287,7 +287,7 @@ def focus_groups_to_hold(ctx: InboxContext) -> list[InboxItem]:
     ids = ctx.department_ids(CSO)
     if not ids:
         return []
-    target = settings.FOCUS_GROUP_TARGET
+    target = focus_group_target()
     items = []
     for d in annotate_plan_status(
         annotate_focus_group_progress(Department.objects.filter(pk__in=ids, active=True))

@@ -8,4 +8,6 @@ rules          RuleError: a program rule refused an action, with its remedy
 access         object_for_user (404 outside, 403 read-only) and post_only
 forms          crispy helper and how a RuleError lands on a form
 spreadsheet    CSV cells and streamed CSV responses safe for spreadsheets
+exports        a department's tables as streamed CSV / JSON, and streamed zips
+formats        dates and times on screen ("7:41 a.m." once)
 """

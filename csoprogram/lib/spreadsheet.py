@@ -4,7 +4,7 @@ formulas, and responses streamed row by row in constant memory."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from django.http import StreamingHttpResponse
 
@@ -42,16 +42,17 @@ class _Echo:
         return value
 
 
-def csv_response(filename: str, rows: Iterable[Iterable]) -> StreamingHttpResponse:
-    """A CSV download streamed row by row, every cell spreadsheet-safe; the
-    byte-order mark makes spreadsheets read it as UTF-8."""
+def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
+    """CSV text line by line, every cell spreadsheet-safe; the byte-order
+    mark first makes spreadsheets read it as UTF-8."""
     writer = SafeWriter(csv.writer(_Echo()))
+    yield "\ufeff"
+    for row in rows:
+        yield writer.writerow(row)
 
-    def lines():
-        yield "\ufeff"
-        for row in rows:
-            yield writer.writerow(row)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+def csv_response(filename: str, rows: Iterable[Iterable]) -> StreamingHttpResponse:
+    """A CSV download streamed row by row (csv_lines)."""
+    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from csoprogram.lib import fiscal
 from departments import roles
+from departments.models import Department
 from departments.training.selectors import training_progress
 from focusgroups.models import Audience
 from focusgroups.selectors import departments_strengths_and_opportunities
@@ -104,13 +105,29 @@ class OutcomesTotals:
     training_required: int = 0
 
 
+@dataclass(frozen=True)
+class AgendaEntry:
+    """A department's place on the dashboard: enough to list it (and to
+    fetch its card when it is shown)."""
+
+    department: CardDepartment
+    stage: Stage
+    order: int
+
+
 @dataclass
 class OutcomesDashboard:
+    """The program totals over every department the user may see, and the
+    departments the filters keep, in agenda order. `cards` holds the cards of
+    the departments shown (outcomes_cards): a page, never all of them."""
+
     totals: OutcomesTotals
-    cards: list[OutcomesCard]
+    entries: list[AgendaEntry]
     meeting: ProgramMeeting | None
     quarter: fiscal.Quarter
     program_wide: bool
+    metrics: dict[int, list[MetricLine]] = field(default_factory=dict, repr=False)
+    cards: list[OutcomesCard] = field(default_factory=list)
 
 
 def agenda_meeting(meeting_id: int | None) -> ProgramMeeting | None:
@@ -122,13 +139,13 @@ def agenda_meeting(meeting_id: int | None) -> ProgramMeeting | None:
     return qs.filter(date__gte=fiscal.today()).order_by("date", "pk").first() or qs.first()
 
 
-def _plans_presented(ids) -> dict[int, CustomerServicePlan]:
-    """department id -> its latest plan shown program-wide. One query."""
+def _plans_presented(ids, *fields) -> dict[int, CustomerServicePlan]:
+    """department id -> its latest plan shown program-wide (with `fields`). One query."""
     plans: dict[int, CustomerServicePlan] = {}
     for p in (
         plans_shown_program_wide()
         .filter(department_id__in=ids)
-        .only("pk", "department_id", "program_year", "mission", "vision")
+        .only("pk", "department_id", "program_year", *fields)
         .order_by("department_id", "-program_year")
     ):
         plans.setdefault(p.department_id, p)
@@ -173,10 +190,12 @@ def _training_totals(totals: OutcomesTotals, progress) -> None:
 def outcomes_dashboard(
     user, *, meeting_id: int | None = None, stage: str = "", status: str = ""
 ) -> OutcomesDashboard:
-    """Program totals and one card per department the user may see, in the
-    order of the outcomes session's agenda (presenting departments first, the
-    others after them by name). Department people get their own departments
-    only. About twelve queries for any number of departments."""
+    """Program totals over every department the user may see, and the
+    departments the filters keep in the order of the outcomes session's agenda
+    (presenting departments first, the others after them by name). Department
+    people get their own departments only. No card yet: outcomes_cards fetches
+    the cards of the departments shown. About ten queries for any number of
+    departments, each fetching a few small columns per department."""
     quarter = fiscal.last_completed_quarter()
     meeting = agenda_meeting(meeting_id)
     departments = departments_for_page(user)
@@ -191,16 +210,16 @@ def outcomes_dashboard(
     ids = [d.pk for d in departments]
 
     plans = _plans_presented(ids)
-    areas = _areas([p.pk for p in plans.values()])
     metrics = metric_lines(ids, quarter)
-    summaries = departments_strengths_and_opportunities(departments=ids, limit=2, quotes=1)
     sessions = session_facts(ids)
 
     totals = OutcomesTotals(departments=len(departments))
     _training_totals(totals, training_progress(ids))
-    cards = []
+    totals.areas_active = AreaOfFocus.objects.filter(
+        plan_id__in=[p.pk for p in plans.values()], status__in=ACTIVE_AREA_STATUSES
+    ).count()
+    entries = []
     for d in departments:
-        plan = plans.get(d.pk)
         s = sessions[d.pk]
         totals.sessions_held += s.held
         totals.internal_sessions += s.with_internal
@@ -209,27 +228,69 @@ def outcomes_dashboard(
         totals.external_heard += s.people.get(Audience.EXTERNAL, 0)
         if d.plan_status == PlanStatus.APPROVED:
             totals.approved_plans += 1
-        dept_areas = areas.get(plan.pk, []) if plan else []
-        totals.areas_active += len(dept_areas)
-        dm = metrics.get(d.pk, [])
-        current = [m for m in dm if m.has_quarter_value]
+        current = [m for m in metrics.get(d.pk, []) if m.has_quarter_value]
         totals.metrics_with_value += len(current)
         totals.metrics_on_target += sum(1 for m in current if m.latest_status == Status.GREEN)
-        summary = summaries.get(d.pk)
+        if stage in STAGE_KEYS and d.stage.key != stage:
+            continue
+        if status in Status.values and not any(
+            m.latest_status == status for m in metrics.get(d.pk, [])
+        ):
+            continue
+        entries.append(
+            AgendaEntry(CardDepartment(d.pk, d.name, d.slug), d.stage, order.get(d.pk, 0))
+        )
+    return OutcomesDashboard(
+        totals, entries, meeting, quarter, roles.is_program_wide(user), metrics=metrics
+    )
+
+
+def outcomes_cards(entries: list[AgendaEntry], metrics) -> list[OutcomesCard]:
+    """The cards of `entries` (a page of a dashboard's entries, or one
+    department), with `metrics` (department id -> metric lines, as
+    metric_lines gives them): only their plans, areas and quotes are fetched.
+    Five queries at most."""
+    ids = [e.department.pk for e in entries]
+    if not ids:
+        return []
+    plans = _plans_presented(ids, "mission", "vision")
+    areas = _areas([p.pk for p in plans.values()])
+    summaries = departments_strengths_and_opportunities(departments=ids, limit=2, quotes=1)
+    cards = []
+    for e in entries:
+        plan = plans.get(e.department.pk)
+        summary = summaries.get(e.department.pk)
         cards.append(
             OutcomesCard(
-                department=CardDepartment(d.pk, d.name, d.slug),
-                stage=d.stage,
+                department=e.department,
+                stage=e.stage,
                 plan=CardPlan(plan.mission, plan.vision) if plan else None,
-                areas=dept_areas,
+                areas=areas.get(plan.pk, []) if plan else [],
                 strengths=_themes(summary.strengths, "positive") if summary else [],
                 opportunities=_themes(summary.opportunities, "negative") if summary else [],
-                metrics=dm,
-                order=order.get(d.pk, 0),
+                metrics=metrics.get(e.department.pk, []),
+                order=e.order,
             )
         )
-    if stage in STAGE_KEYS:
-        cards = [c for c in cards if c.stage.key == stage]
-    if status in Status.values:
-        cards = [c for c in cards if any(m.latest_status == status for m in c.metrics)]
-    return OutcomesDashboard(totals, cards, meeting, quarter, roles.is_program_wide(user))
+    return cards
+
+
+def outcomes_card(user, *, slug: str, meeting_id: int | None = None) -> OutcomesCard | None:
+    """One department's card as the dashboard shows it (its place on the
+    agenda included), or None if the user may not see that department."""
+    ids = list(Department.objects.filter(slug=slug).values_list("pk", flat=True))
+    departments = departments_for_page(user, department_ids=ids) if ids else []
+    if not departments:
+        return None
+    d = departments[0]
+    meeting = agenda_meeting(meeting_id)
+    order = (
+        ProgramMeetingDepartment.objects.filter(meeting=meeting, department=d)
+        .values_list("order", flat=True)
+        .first()
+        if meeting
+        else None
+    )
+    entry = AgendaEntry(CardDepartment(d.pk, d.name, d.slug), d.stage, order or 0)
+    metrics = metric_lines([d.pk], fiscal.last_completed_quarter())
+    return outcomes_cards([entry], metrics)[0]

@@ -110,11 +110,12 @@ def changes_since(ids, since: datetime.date, until: datetime.date) -> dict[int, 
     return changes
 
 
-def program_update_departments(user) -> list:
+def program_update_departments(user):
     """Per department: its stage, open impediments, the support leaders gave
-    and recent successes. Four queries for any number of departments."""
+    and recent successes; a queryset to page (with_stage sets each page's
+    stages). Four queries for any number of departments."""
     since = timezone.localdate() - datetime.timedelta(days=RECENT_SUCCESS_DAYS)
-    qs = departments_with_stage(departments_visible_to(user)).order_by("name")
+    qs = departments_with_stage(departments_visible_to(user)).order_by("name", "pk")
     qs = qs.prefetch_related(
         Prefetch(
             "successes",
@@ -127,9 +128,14 @@ def program_update_departments(user) -> list:
             to_attr="support_given",
         ),
     )
-    departments = with_stage(qs)
-    # The same list as the narrative, the packets and the memos show.
-    impediments = impediments_listed_for([d.pk for d in departments])
-    for d in departments:
+    return qs
+
+
+def program_update_rows(departments) -> list:
+    """One page of program_update_departments with each department's stage and
+    the same impediment list the narrative, the packets and the memos show."""
+    rows = with_stage(departments)
+    impediments = impediments_listed_for([d.pk for d in rows])
+    for d in rows:
         d.open_impediments = impediments.get(d.pk, [])
-    return departments
+    return rows

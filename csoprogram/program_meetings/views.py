@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 
 from csoprogram.lib.access import methods_after_access, post_only, read_only
 from csoprogram.lib.forms import form_add_error
+from csoprogram.lib.paging import paginate
 from csoprogram.lib.rules import RuleError
 
 from ..program_access import ccso_user, program_wide_user
@@ -16,6 +17,9 @@ from .permissions import (
     can_manage_program_meetings,
     program_meeting_for_user,
 )
+
+# The program update shows this many departments a page (about 50 KiB).
+DEPARTMENTS_PER_PAGE = 25
 
 
 def _meeting(*, manage=False):
@@ -87,8 +91,11 @@ def action_item_add(request, meeting, pk):
 
 @read_only(program_wide_user)
 def program_update(request, user):
+    page = paginate(
+        request, selectors.program_update_departments(user), per_page=DEPARTMENTS_PER_PAGE
+    )
     return render(
         request,
         "csoprogram/program_update.html",
-        {"departments": selectors.program_update_departments(user)},
+        {"departments": selectors.program_update_rows(page.items), "page": page},
     )

@@ -149,3 +149,22 @@ def test_meetings_publishing_and_the_public_page_are_accessible(
     assert_accessible(page, "dashboard-public-fleet-1280")
     page.set_viewport_size({"width": 375, "height": 812})
     assert_accessible(page, "dashboard-public-fleet-375")
+
+
+def test_presentation_loads_a_later_card_when_its_slide_is_reached(
+    page, login_as, md_office, program, assert_accessible, monkeypatch
+):
+    # One card rendered with the page; the others come from the card URL.
+    monkeypatch.setattr("csoprogram.outcomes.views.SLIDES_AT_ONCE", 1)
+    login_as(page, md_office)
+    page.goto("/program/outcomes/present/?slide=2")
+    assert "Philadelphia Water Department" in current_slide_title(page)
+    assert page.locator("[data-card-url]").count() == 2  # slide 3 was fetched ahead
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(r"slide=3$"))
+    shown = page.locator("[data-slide]:not([hidden])")
+    assert "Office of Fleet Management" in current_slide_title(page)
+    shown.get_by_text("Mission statement.").wait_for()
+    assert "Customer service metrics" in shown.inner_text()
+    assert shown.get_attribute("aria-busy") is None
+    assert_accessible(page, "dashboard-present-lazy-fleet-1280")

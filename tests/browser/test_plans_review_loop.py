@@ -71,6 +71,8 @@ def test_full_review_loop_from_the_keyboard(
     areas = page.locator("#areas-of-focus")
     assert areas.get_by_text("My truck sat in the shop for three weeks.").is_visible()
 
+    with page.expect_navigation():  # the question first, on a page of its own
+        press(page, page.get_by_role("link", name="Submit for review"))
     with page.expect_navigation():
         press(page, page.get_by_role("button", name="Submit for review"))
     assert page.get_by_text("Submitted for review").first.is_visible()
@@ -130,6 +132,8 @@ def test_full_review_loop_from_the_keyboard(
     )
     with page.expect_navigation():
         press(page, page.get_by_role("button", name="Save the plan"))
+    with page.expect_navigation():  # the question first, on a page of its own
+        press(page, page.get_by_role("link", name="Submit for review"))
     with page.expect_navigation():
         press(page, page.get_by_role("button", name="Submit for review"))
     plan.refresh_from_db()
@@ -139,6 +143,9 @@ def test_full_review_loop_from_the_keyboard(
     # The CCSO approves.
     switch_to(page, login_as, ccso)
     page.goto(plan.get_absolute_url())
+    with page.expect_navigation():
+        press(page, page.get_by_role("link", name="Approve plan"))
+    assert_accessible(page, "plan-approve-confirm-ccso-1280")
     with page.expect_navigation():
         press(page, page.get_by_role("button", name="Approve plan"))
     assert page.get_by_text("The customer service plan is approved.").is_visible()
@@ -151,7 +158,7 @@ def test_full_review_loop_from_the_keyboard(
     page.goto(plan.get_absolute_url())
     assert page.get_by_text("This plan is approved and read-only.").is_visible()
     assert page.get_by_role("link", name="Edit the plan").count() == 0
-    assert page.get_by_role("button", name="Submit for review").count() == 0
+    assert page.get_by_role("link", name="Submit for review").count() == 0
     assert_accessible(page, "plan-approved-cso-1280")
     response = page.goto(f"/plans/{plan.pk}/edit/")
     assert response.status == 403

@@ -45,6 +45,8 @@ def test_a_cso_cannot_keep_two_year_one_areas_and_can_withdraw_one(
 
     # Withdraw the first, then the new one fits.
     page.goto(f"/plans/areas/{plan.areas_of_focus.get().pk}/edit/")
+    page.get_by_role("link", name="Withdraw this area of focus").click()
+    assert_accessible(page, "rules-area-withdraw-confirm-1280")
     page.get_by_label("Why the area of focus is withdrawn").fill("Call-backs matter more.")
     page.get_by_role("button", name="Withdraw this area of focus").click()
     assert page.get_by_text("stays in the plan's history").is_visible()

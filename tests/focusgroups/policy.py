@@ -49,7 +49,24 @@ def ccso_only(url_name: str, *, ok: int = 302, method: str = "post", data=None) 
     return Rule(url_name, expect, method=method, data=data or {})
 
 
-OBJECTS = {"session": session, "feedback": feedback, "proposed_theme": proposed_theme}
+def accepted_theme(dept, world):
+    return {"pk": ThemeFactory(name=f"Signage {dept.slug}").pk}
+
+
+THEME_READERS = dict.fromkeys(PERSONAS, 403) | {
+    "anonymous": LOGIN,
+    "cso_fleet": 200,
+    "cso_streets": 200,
+    "ccso": 200,
+    "md_office": 200,
+}
+
+OBJECTS = {
+    "session": session,
+    "feedback": feedback,
+    "proposed_theme": proposed_theme,
+    "accepted_theme": accepted_theme,
+}
 
 RULES = [
     # Sessions: everyone signed in has a (scoped) list.
@@ -85,6 +102,15 @@ RULES = [
         method="post",
         data=FEEDBACK_DATA,
         htmx=True,
+    ),
+    # Bulk import: whoever may add feedback to the session.
+    department_object("focusgroups:feedback_import", "session", allowed=("cso",)),
+    department_object(
+        "focusgroups:feedback_import",
+        "session",
+        allowed=("cso",),
+        method="post",
+        data={"action": "check", "rows": "feedback,sentiment\nClear signs at the lot,positive\n"},
     ),
     department_object("focusgroups:feedback_item", "feedback", allowed=READERS, htmx=True),
     department_object("focusgroups:feedback_edit", "feedback", allowed=("cso",), htmx=True),
@@ -137,6 +163,17 @@ RULES = [
     ),
     # The theme board: CSOs, the CCSO and the MDO.
     program_page("focusgroups:theme_board", allowed=("cso", "ccso", "mdo")),
+    # Its drill-down to one theme: an accepted theme for every reader of the
+    # board; a proposal only for its department's CSOs and the program roles.
+    Rule(
+        "focusgroups:theme_board_theme",
+        THEME_READERS,
+        dict(THEME_READERS),
+        obj="accepted_theme",
+    ),
+    department_object(
+        "focusgroups:theme_board_theme", "proposed_theme", allowed=("cso", "ccso", "mdo")
+    ),
     # Exports: a department's readers; all departments for the CCSO.
     department_object("focusgroups:department_export", "department", allowed=READERS),
     program_page("focusgroups:export_all", allowed=("ccso",)),

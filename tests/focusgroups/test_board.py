@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from departments import roles
-from focusgroups.selectors import theme_board
+from focusgroups.board import theme_board
 from tests.departments.factories import DepartmentFactory
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory
 

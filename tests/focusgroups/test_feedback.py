@@ -1,6 +1,10 @@
+import uuid
+from unittest import mock
+
 import pytest
 from django.urls import reverse
 
+from focusgroups import services
 from focusgroups.models import FeedbackItem, Theme
 from tests.focusgroups.factories import FeedbackFactory, SessionFactory, ThemeFactory
 
@@ -19,7 +23,7 @@ def add(client, session, **data):
     )
 
 
-def test_cso_adds_feedback_with_htmx_and_gets_a_fresh_form_and_the_new_item(
+def test_cso_adds_feedback_in_the_background_and_gets_the_saved_item_not_a_new_form(
     client, cso_fleet, session, themes
 ):
     client.force_login(cso_fleet)
@@ -32,6 +36,7 @@ def test_cso_adds_feedback_with_htmx_and_gets_a_fresh_form_and_the_new_item(
         themes=[themes["Communication"].pk, themes["Wait times"].pk],
         possible_solution="Text message when the car is released",
         shared_with_csos="on",
+        client_token=str(uuid.uuid4()),
     )
     assert response.status_code == 200
     item = FeedbackItem.objects.get()
@@ -40,16 +45,70 @@ def test_cso_adds_feedback_with_htmx_and_gets_a_fresh_form_and_the_new_item(
     assert item.shared_with_csos and item.department_id == session.department_id
     assert item.created_by == cso_fleet
     html = response.content.decode()
-    assert 'data-hx-swap-oob="beforeend:#feedback-list"' in html
-    assert f'id="feedback-{item.pk}"' in html
-    # The fresh form is empty and keeps where the feedback came from and the sharing.
-    assert 'name="text" value=' not in html
-    assert 'id="id_shared_with_csos" checked' in html
-    assert ">1</span>" in html  # the count, swapped out of band
+    assert f'id="feedback-{item.pk}"' in html and ">Saved</span>" in html
+    # The form being typed in is never sent back to replace it.
+    assert 'name="text"' not in html and "feedback-entry" not in html
+    assert ">1</span>" in html  # the count
+
+
+def test_a_submission_sent_again_with_its_token_is_saved_once(client, cso_fleet, session, themes):
+    client.force_login(cso_fleet)
+    token = str(uuid.uuid4())
+    data = {
+        "text": "The form timed out twice.",
+        "sentiment": "negative",
+        "customer_type": "external",
+        "themes": [themes["Online services"].pk],
+        "client_token": token,
+    }
+    first = add(client, session, **data)
+    again = add(client, session, **data)
+    item = FeedbackItem.objects.get()
+    assert first.status_code == again.status_code == 200
+    assert f'id="feedback-{item.pk}"' in again.content.decode()
+    assert str(item.client_token) == token
+    assert [t.name for t in item.themes.all()] == ["Online services"]
+    # Another submission (another token) is another item; no token, as before.
+    add(client, session, **(data | {"client_token": str(uuid.uuid4())}))
+    add(client, session, **(data | {"client_token": ""}))
+    assert FeedbackItem.objects.count() == 3
+    # The same token in another session is that session's own submission.
+    other = SessionFactory(department=session.department, audience="external")
+    assert add(client, other, **data).status_code == 200
+    assert FeedbackItem.objects.filter(session=other).count() == 1
+
+
+def test_the_same_token_racing_in_two_requests_saves_once(cso_fleet, session):
+    token = uuid.uuid4()
+    first = services.feedback_create(
+        session=session,
+        created_by=cso_fleet,
+        text="Queue at the window",
+        sentiment="negative",
+        customer_type="external",
+        client_token=token,
+    )
+    # The second request did not see the first one's row before inserting: the
+    # unique constraint refuses it, and it answers with the row saved first.
+    with mock.patch.object(
+        FeedbackItem.objects,
+        "filter",
+        side_effect=[FeedbackItem.objects.none(), FeedbackItem.objects.filter(pk=first.pk)],
+    ):
+        second = services.feedback_create(
+            session=session,
+            created_by=cso_fleet,
+            text="Queue at the window",
+            sentiment="negative",
+            customer_type="external",
+            client_token=token,
+        )
+    assert second.pk == first.pk
+    assert FeedbackItem.objects.count() == 1
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\t\n "])
-def test_empty_or_whitespace_feedback_is_refused_next_to_the_field(
+def test_empty_or_whitespace_feedback_is_refused_with_the_reason_and_nothing_saved(
     client, cso_fleet, session, themes, text
 ):
     client.force_login(cso_fleet)
@@ -63,15 +122,40 @@ def test_empty_or_whitespace_feedback_is_refused_next_to_the_field(
         possible_solution="Keep the other fields",
     )
     html = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert not FeedbackItem.objects.exists()
     assert "Write what the customer said." in html
     assert "is-invalid" in html
-    # Nothing else is lost, and no item is appended.
+    # The script reads the reasons; nothing else is lost.
     assert 'value="Keep the other fields"' in html
     assert f'value="{themes["Communication"].pk}" id="id_themes_' in html
-    assert "checked" in html
-    assert "beforeend:#feedback-list" not in html
+    assert "feedback-item" not in html
+
+
+def test_without_the_script_the_page_posts_and_shows_errors_next_to_the_field(
+    client, cso_fleet, session
+):
+    client.force_login(cso_fleet)
+    url = reverse("focusgroups:feedback_add", kwargs={"pk": session.pk})
+    response = client.post(url, {"text": " ", "sentiment": "", "customer_type": "external"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Write what the customer said." in html and "Choose the sentiment." in html
+    response = client.post(
+        url, {"text": "Fine", "sentiment": "positive", "customer_type": "external"}
+    )
+    assert response.status_code == 302 and FeedbackItem.objects.get().text == "Fine"
+
+
+def test_the_entry_form_carries_the_words_the_script_shows_for_missing_fields(
+    client, cso_fleet, session
+):
+    client.force_login(cso_fleet)
+    html = client.get(session.get_absolute_url()).content.decode()
+    assert 'data-fg-missing="Write what the customer said."' in html
+    assert 'data-fg-missing="Choose the sentiment."' in html
+    assert f'data-fg-entry="{session.pk}"' in html
+    assert "data-hx-post" not in html.split('id="feedback-entry"')[1].split("</form>")[0]
 
 
 def test_feedback_defaults_to_the_sessions_audience(client, cso_fleet, dept_fleet):

@@ -1,9 +1,19 @@
+import hashlib
+from datetime import timedelta
+from unittest import mock
+
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from csoprogram.lib import fiscal
+from csoprogram.tasks import outbox_drain_task
+from departments.models import CheckedUpload, DepartmentRole
+from departments.uploads.services import checked_uploads_purge
 from metrics import imports, services
 from metrics.models import MetricValue, ValueCorrection
+from tests.departments.factories import UserFactory, assign
 
 
 def _csv(*lines: str) -> bytes:
@@ -91,9 +101,78 @@ def test_upload_page_previews_then_imports(client, analyst_fleet, wait_time, las
     html = client.post(url, {"action": "check", "file": good}).content.decode()
     assert "Ready to import 1 value" in html
     assert not MetricValue.objects.exists()
-    response = client.post(url, {"action": "import"})
+    # The checked file waits on the server, named by an opaque token: not in the session.
+    upload = CheckedUpload.objects.get()
+    assert upload.owner == analyst_fleet and f'value="{upload.token}"' in html
+    assert not any(isinstance(v, str) and "fleet-wait" in v for v in client.session.values())
+    response = client.post(url, {"action": "import", "upload": upload.token})
     assert response.status_code == 302
     assert MetricValue.objects.get().value == 19
+    # Imported: the file is gone, and the token cannot import it twice.
+    assert not CheckedUpload.objects.exists()
+    assert client.post(url, {"action": "import", "upload": upload.token}).status_code == 404
+
+
+def _checked(client, user, last_q):
+    client.force_login(user)
+    good = SimpleUploadedFile("v.csv", _csv(f"fleet-wait,{last_q.label},19,"), "text/csv")
+    client.post(reverse("metrics:value_import"), {"action": "check", "file": good})
+    return CheckedUpload.objects.get(owner=user)
+
+
+def test_a_checked_file_is_only_its_owners(client, analyst_fleet, wait_time, last_q):
+    upload = _checked(client, analyst_fleet, last_q)
+    other = assign(
+        UserFactory(username="analyst_fleet_2"), wait_time.department, DepartmentRole.ANALYST
+    )
+    client.force_login(other)
+    url = reverse("metrics:value_import")
+    assert client.post(url, {"action": "import", "upload": upload.token}).status_code == 404
+    assert client.post(url, {"action": "import", "upload": "made-up"}).status_code == 404
+    assert client.post(url, {"action": "import"}).status_code == 404
+    assert not MetricValue.objects.exists()
+
+
+def test_an_expired_checked_file_asks_for_the_file_again_and_is_swept(
+    client, analyst_fleet, wait_time, last_q
+):
+    upload = _checked(client, analyst_fleet, last_q)
+    assert upload.expires_at - upload.created_at == timedelta(hours=1)
+    assert upload.sha256 == hashlib.sha256(bytes(upload.content)).hexdigest()
+    # An hour later (the clock moved: its expiry is now past).
+    CheckedUpload.objects.filter(pk=upload.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.post(
+        reverse("metrics:value_import"), {"action": "import", "upload": upload.token}
+    )
+    assert response.status_code == 302
+    assert "Upload the file again" in client.get(response.url).content.decode()
+    assert not MetricValue.objects.exists() and not CheckedUpload.objects.exists()
+    # Never imported: the minute's upkeep task removes what expired.
+    upload = _checked(client, analyst_fleet, last_q)
+    assert checked_uploads_purge(now=upload.expires_at - timedelta(seconds=1)) == 0
+    assert checked_uploads_purge(now=upload.expires_at) == 1
+    upload = _checked(client, analyst_fleet, last_q)
+    with mock.patch("django.utils.timezone.now", return_value=upload.expires_at):
+        outbox_drain_task()
+    assert not CheckedUpload.objects.exists()
+
+
+@pytest.mark.parametrize("cell", ["late\x00", "a\x07b", "x\x1by", "\x7f"])
+def test_control_characters_in_a_note_are_named_at_the_check_step(
+    client, analyst_fleet, wait_time, last_q, cell
+):
+    data = _csv(f"fleet-wait,{last_q.label},19,{cell}", f"fleet-wait,{last_q.previous().label},18,")
+    result = imports.values_import_check(user=analyst_fleet, data=data)
+    assert result.errors == [(2, "The line holds a control character (such as NUL); remove it.")]
+    client.force_login(analyst_fleet)
+    response = client.post(
+        reverse("metrics:value_import"),
+        {"action": "check", "file": SimpleUploadedFile("v.csv", data, "text/csv")},
+    )
+    assert response.status_code == 200 and "Line 2:" in response.content.decode()
+    assert not CheckedUpload.objects.exists() and not MetricValue.objects.exists()
 
 
 def test_the_upload_page_is_for_analysts_only(client, cso_fleet, ccso):

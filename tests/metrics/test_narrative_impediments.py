@@ -10,7 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
 from csoprogram.lib import fiscal
-from csoprogram.program_meetings.selectors import program_update_departments
+from csoprogram.program_meetings.selectors import program_update_departments, program_update_rows
 from metrics.phillystat import packet_render
 from plans.models import Impediment
 from plans.selectors import impediments_listed
@@ -87,7 +87,11 @@ def test_the_packet_the_meeting_page_and_the_program_update_show_the_same_list(
     )
     assert "Two vacancies at the desk" in html and "The upgrade slipped" in html
     assert "No open impediments." not in html and "Resolved long ago" not in html
-    (row,) = [d for d in program_update_departments(md_office) if d.pk == dept_fleet.pk]
+    (row,) = [
+        d
+        for d in program_update_rows(program_update_departments(md_office))
+        if d.pk == dept_fleet.pk
+    ]
     assert row.open_impediments == listed
     client.force_login(cso_fleet)
     for url in (

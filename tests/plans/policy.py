@@ -1,6 +1,6 @@
 """Access policy of the plans app: every URL, GET and POST, every persona."""
 
-from plans.models import AreaOfFocus, CustomerServicePlan, PlanStatus
+from plans.models import AreaOfFocus, CustomerServicePlan, PlanComment, PlanStatus
 from tests.focusgroups.factories import ThemeFactory
 from tests.plans.factories import ImpedimentFactory, PlanFactory
 from tests.policy import LOGIN, PERSONAS, Rule, department_object, same_for_all
@@ -38,7 +38,16 @@ def _impediment(dept, world):
     return {"pk": ImpedimentFactory(department=dept).pk}
 
 
+def _cso_comment(dept, world):
+    """A comment the department's CSO posted a minute ago (still editable)."""
+    cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
+    plan = PlanFactory(department=dept, status=PlanStatus.SUBMITTED)
+    comment = PlanComment.objects.create(plan=plan, author=cso, body="Twice.", plan_version=1)
+    return {"pk": comment.pk}
+
+
 OBJECTS = {
+    "cso_comment": _cso_comment,
     "plans_department": _department,
     "draft_plan": _draft_plan,
     "draft_plan_without_area": _draft_plan_without_area,
@@ -122,7 +131,8 @@ RULES = [
     rule("plans:plan_edit", "submitted_plan", ()),
     rule("plans:plan_edit", "approved_plan", ()),
     rule("plans:plan_submit", "draft_plan", ("cso",), ok=302, method="post", mdo=404),
-    rule("plans:plan_submit", "draft_plan", ("cso",), ok=405, mdo=404),
+    # GET asks for confirmation on a page of its own.
+    rule("plans:plan_submit", "draft_plan", ("cso",), mdo=404),
     # Endorsing: the department head.
     rule("plans:plan_endorse", "submitted_plan", ("head",), ok=302, method="post"),
     rule("plans:plan_endorse", "submitted_plan", ("head",), ok=405),
@@ -137,7 +147,7 @@ RULES = [
         data={"field": "vision", "comment": "Say who your customers are."},
     ),
     rule("plans:plan_approve", "submitted_plan", ("ccso",), ok=302, method="post"),
-    rule("plans:plan_approve", "submitted_plan", ("ccso",), ok=405),
+    rule("plans:plan_approve", "submitted_plan", ("ccso",)),
     rule("plans:plan_approve", "draft_plan", ("ccso",), ok=302, method="post", mdo=404),
     # The review conversation: CSO, head and CCSO write; analysts and MDO read.
     rule(
@@ -157,6 +167,18 @@ RULES = [
         data={"body": "Through htmx."},
         htmx=True,
     ),
+    # Editing or withdrawing one's own comment, for 15 minutes: its author only.
+    rule("plans:plan_comment_edit", "cso_comment", ("cso",)),
+    rule(
+        "plans:plan_comment_edit",
+        "cso_comment",
+        ("cso",),
+        ok=302,
+        method="post",
+        data={"body": "Once."},
+    ),
+    rule("plans:plan_comment_withdraw", "cso_comment", ("cso",)),
+    rule("plans:plan_comment_withdraw", "cso_comment", ("cso",), ok=302, method="post"),
     # Areas of focus: written with the plan.
     rule("plans:area_create", "draft_plan", ("cso",), mdo=404),
     rule(
@@ -178,7 +200,7 @@ RULES = [
         data={"reason": "Replaced by another area."},
         mdo=404,
     ),
-    rule("plans:area_withdraw", "area_in_draft", ("cso",), ok=405, mdo=404),
+    rule("plans:area_withdraw", "area_in_draft", ("cso",), mdo=404),
     rule("plans:area_create", "approved_plan", ()),
     rule("plans:area_edit", "area_in_draft", ("cso",), mdo=404),
     rule(

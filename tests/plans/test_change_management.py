@@ -150,7 +150,8 @@ def _program_update_queries(client, count):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("csoprogram:program_update"))
     assert response.status_code == 200
-    assert response.content.decode().count("Win ") >= count - 2
+    # A page of departments (csoprogram.program_meetings.views.DEPARTMENTS_PER_PAGE).
+    assert response.content.decode().count("Win ") >= min(count, 25) - 2
     return len(ctx.captured_queries)
 
 
@@ -160,7 +161,7 @@ def test_program_update_query_count_does_not_grow_with_departments(client, ccso,
     at_50 = _program_update_queries(client, 50)
     print(f"program update queries: {at_5} at 5 departments, {at_50} at 50")
     assert at_5 == at_50
-    assert at_50 <= 12
+    assert at_50 <= 13  # twelve, and the count of departments for the page links
 
 
 def test_plan_list_query_count_does_not_grow_with_departments(client, ccso, dept_fleet):

@@ -16,8 +16,35 @@
     return isNaN(n) ? 0 : Math.min(Math.max(n - 1, 0), slides.length - 1);
   }
 
+  // A department's card after the first few slides is fetched when its slide
+  // is reached (and the next one ahead), so the page stays small at any size.
+  function load(slide) {
+    if (!slide || !slide.hasAttribute("data-card-url")) return;
+    var url = slide.getAttribute("data-card-url");
+    slide.removeAttribute("data-card-url");
+    slide.setAttribute("aria-busy", "true");
+    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        slide.innerHTML = html;
+      })
+      .catch(function () {
+        var status = slide.querySelector("[data-card-status]");
+        if (status) status.textContent = "The department's card could not be loaded. Reload the page to try again.";
+        slide.setAttribute("data-card-url", url);
+      })
+      .then(function () {
+        slide.removeAttribute("aria-busy");
+      });
+  }
+
   function show(index, push) {
     current = Math.min(Math.max(index, 0), slides.length - 1);
+    load(slides[current]);
+    load(slides[current + 1]);
     slides.forEach(function (slide, i) {
       slide.hidden = i !== current;
     });

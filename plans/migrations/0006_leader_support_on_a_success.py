@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('plans', '0004_history_of_program_records'),
+        ('plans', '0005_plan_comment_edit_and_withdraw'),
     ]
 
     operations = [
