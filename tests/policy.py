@@ -121,3 +121,18 @@ def department_object(
 # URL namespaces that are not the program's pages: Django's admin is staff-only
 # and has its own permission system.
 EXEMPT_NAMESPACES = ("admin",)
+
+
+def department_cso(dept, world):
+    """The CSO persona of `dept`: cso_fleet on side A, cso_streets on side B,
+    whatever the department is called (tests/production_world.py gives each
+    rule a pair of departments of its own, with the same personas)."""
+    from departments.models import DepartmentAssignment, DepartmentRole
+
+    for name in ("cso_fleet", "cso_streets"):
+        person = world["personas"][name]
+        if DepartmentAssignment.objects.filter(
+            user=person, department=dept, role=DepartmentRole.CSO
+        ).exists():
+            return person
+    raise LookupError(f"No CSO persona in {dept}")

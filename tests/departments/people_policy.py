@@ -5,7 +5,7 @@ looked up. Training: the CCSO runs it, the MDO reads it, CSOs read modules
 and their own progress. Sign-in pages answer everyone, logged in or not.
 """
 
-from tests.policy import DEPARTMENT_ROLES, LOGIN, PERSONAS, Rule, department_object
+from tests.policy import DEPARTMENT_ROLES, LOGIN, PERSONAS, Rule, department_cso, department_object
 
 
 def by_role(url_name, *, allowed, ok=200, obj=None, method="get", data=None, others=403):
@@ -25,7 +25,7 @@ def everyone(url_name, status=200, *, obj=None, method="get", data=None):
 
 
 def _cso(dept, world):
-    return world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
+    return department_cso(dept, world)
 
 
 def roster_person(dept, world):

@@ -1,4 +1,4 @@
-from tests.policy import PERSONAS, Rule, department_object, same_for_all
+from tests.policy import PERSONAS, Rule, department_cso, department_object, same_for_all
 
 
 def department(dept, world):
@@ -9,7 +9,7 @@ def own_notification(dept, world):
     """A notification of the department's CSO: only that person may open it."""
     from csoprogram.lib.notifications import notification_create
 
-    cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
+    cso = department_cso(dept, world)
     return {"pk": notification_create(user=cso, title="Reminder", url="/").pk}
 
 

@@ -11,7 +11,14 @@ from tests.metrics.factories import (
     add_value,
 )
 from tests.plans.factories import AreaOfFocusFactory, PlanFactory
-from tests.policy import PERSONAS, Rule, department_object, program_page, same_for_all
+from tests.policy import (
+    PERSONAS,
+    Rule,
+    department_cso,
+    department_object,
+    program_page,
+    same_for_all,
+)
 
 API_DENIED = 403  # DRF answers an anonymous request with 403 (no login redirect for an API)
 
@@ -67,7 +74,7 @@ def sent_memo(dept, world):
 
 def commitment(dept, world):
     """Owned by the department's CSO persona (who marks it done)."""
-    cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
+    cso = department_cso(dept, world)
     return {
         "pk": CommitmentFactory(meeting=PhillyStatMeetingFactory(department=dept), owner=cso).pk
     }

@@ -3,7 +3,7 @@
 from plans.models import AreaOfFocus, CustomerServicePlan, PlanComment, PlanStatus
 from tests.focusgroups.factories import ThemeFactory
 from tests.plans.factories import ImpedimentFactory, PlanFactory
-from tests.policy import LOGIN, PERSONAS, Rule, department_object, same_for_all
+from tests.policy import LOGIN, PERSONAS, Rule, department_cso, department_object, same_for_all
 
 
 def _department(dept, world):
@@ -40,7 +40,7 @@ def _impediment(dept, world):
 
 def _cso_comment(dept, world):
     """A comment the department's CSO posted a minute ago (still editable)."""
-    cso = world["personas"]["cso_fleet" if dept.slug == "fleet" else "cso_streets"]
+    cso = department_cso(dept, world)
     plan = PlanFactory(department=dept, status=PlanStatus.SUBMITTED)
     comment = PlanComment.objects.create(plan=plan, author=cso, body="Twice.", plan_version=1)
     return {"pk": comment.pk}
