@@ -31,7 +31,10 @@ from .models import FeedbackItem, Theme
 from .selectors import LIVE_THEME_STATUSES, ThemeLink
 
 SEARCH_CONFIG = "english"
-CHART_DEPARTMENTS = 8  # bars per theme chart; the table below lists them all
+CHART_DEPARTMENTS = 8  # bars per theme chart
+# Rows per theme's table: the page stays bounded at city scale (300
+# departments); the department filter shows any one department's counts.
+TABLE_DEPARTMENTS = 15
 
 
 @dataclass(frozen=True)
@@ -205,6 +208,15 @@ class BoardTheme:
     @property
     def chart_more(self) -> int:
         return max(0, len(self.departments) - CHART_DEPARTMENTS)
+
+    @property
+    def table(self) -> list[DepartmentCounts]:
+        """The departments with the most feedback on the theme, for its table."""
+        return self.departments[:TABLE_DEPARTMENTS]
+
+    @property
+    def table_more(self) -> int:
+        return max(0, len(self.departments) - TABLE_DEPARTMENTS)
 
 
 @dataclass

@@ -168,3 +168,51 @@ def test_presentation_loads_a_later_card_when_its_slide_is_reached(
     assert "Customer service metrics" in shown.inner_text()
     assert shown.get_attribute("aria-busy") is None
     assert_accessible(page, "dashboard-present-lazy-fleet-1280")
+
+
+SLIDE_ONE_BOUNDS = """() => {
+  const slide = document.querySelector('[data-slide]:not([hidden])');
+  const cards = [...slide.querySelectorAll('.program-totals > div')];
+  const spills = [];
+  for (const card of cards) {
+    const box = card.getBoundingClientRect();
+    for (const el of card.querySelectorAll('dt, dd, span')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > box.right + 0.5 || r.bottom > box.bottom + 0.5 || r.left < box.left - 0.5) {
+        spills.push(el.textContent.trim());
+      }
+    }
+  }
+  const figure = parseFloat(getComputedStyle(slide.querySelector('.program-totals dd')).fontSize);
+  const captions = [...slide.querySelectorAll('.program-totals dd.small')].map(
+    (dd) => parseFloat(getComputedStyle(dd).fontSize));
+  const last = cards[cards.length - 1].getBoundingClientRect();
+  return {cards: cards.length, spills, figure, captions, totalsBottom: last.bottom,
+          height: window.innerHeight};
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_slide_one_fits_the_projector_its_breakdowns_stay_captions(
+    browser, live_server, login_as, md_office, program, size
+):
+    """Projected at the outcomes session: every figure and its breakdown stay
+    inside their card, the breakdowns smaller than the figures, and the whole
+    program summary on the first screen."""
+    width, height = size
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": height}
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        login_as(page, md_office)
+        page.goto("/program/outcomes/present/?slide=1")
+        found = page.evaluate(SLIDE_ONE_BOUNDS)
+        screenshot(page, f"slide-1-{width}x{height}", full_page=False)
+    finally:
+        context.close()
+    assert found["cards"] >= 5
+    assert found["spills"] == []
+    assert found["captions"] and all(c < found["figure"] / 2 for c in found["captions"])
+    assert found["totalsBottom"] <= found["height"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from departments.accounts.services import api_token_create
 from departments.training.models import TrainingCompletion, TrainingModule, TrainingSession
+from tests.metrics.factories import CommitmentFactory, PhillyStatMeetingFactory
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +36,21 @@ def test_ccso_invites_a_cso_by_keyboard_and_the_invitee_starts_from_the_email(
     live_server,
     login_as,
     ccso,
+    cso_fleet,
     dept_fleet,
     dept_streets,
     settings,
     assert_accessible,
 ):
+    """The whole turnover: the CCSO invites the new CSO, who sets a password
+    from the e-mail and lands on their department; the CCSO hands the leaving
+    CSO's commitment to them and deactivates the leaver; the newcomer finds the
+    commitment in My work."""
     settings.SITE_URL = live_server.url
+    meeting = PhillyStatMeetingFactory(department=dept_fleet)
+    commitment = CommitmentFactory(
+        meeting=meeting, owner=cso_fleet, what="Call back every open 311 case"
+    )
     login_as(page, ccso)
     page.goto("/roster/")
     assert_accessible(page, "roster-people-1280")
@@ -84,6 +94,25 @@ def test_ccso_invites_a_cso_by_keyboard_and_the_invitee_starts_from_the_email(
     assert their_page.get_by_role("heading", name="Office of Fleet Management").is_visible()
     assert "You are this department's Customer Service Officer" in their_page.content()
     assert_accessible(their_page, "invitee-home-1280")
+
+    # The leaving CSO's work goes to Pat in one step; then they can leave.
+    page.goto(f"/program/people/{cso_fleet.pk}/hand-over/")
+    assert page.get_by_text("Call back every open 311 case").first.is_visible()
+    page.get_by_label("Successor").select_option(label="Pat Lee")
+    page.get_by_role("button", name="Hand over").click()
+    assert page.get_by_text("handed over to Pat Lee").is_visible()
+    assert_accessible(page, "handover-done-1280")
+    page.goto(f"/roster/people/{cso_fleet.pk}/deactivate/")
+    page.get_by_role("button", name=re.compile("^Deactivate")).click()
+    page.wait_for_url(re.compile(rf".*/roster/people/{cso_fleet.pk}/$"))
+    cso_fleet.refresh_from_db()
+    commitment.refresh_from_db()
+    assert not cso_fleet.is_active
+    assert commitment.owner.email == "pat.lee@example.org"
+
+    their_page.goto("/inbox/")
+    assert their_page.get_by_role("link", name="Call back every open 311 case").is_visible()
+    assert_accessible(their_page, "invitee-my-work-1280")
     invitee.close()
 
 

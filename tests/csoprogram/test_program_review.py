@@ -159,6 +159,21 @@ def test_next_meeting_shows_whether_its_review_packet_is_ready(client, ccso, dep
     assert row.packet_ready
 
 
+def test_open_commitments_link_to_the_next_meeting_that_carries_them(client, ccso, dept_fleet):
+    from metrics.models import PhillyStatMeeting
+    from tests.metrics.factories import CommitmentFactory
+
+    full_department(dept_fleet)
+    upcoming = PhillyStatMeeting.objects.filter(date__gte=timezone.localdate()).get()
+    earlier = PhillyStatMeeting.objects.filter(date__lt=timezone.localdate()).latest("date")
+    CommitmentFactory(meeting=earlier)
+    response = _get(client, ccso, reverse("csoprogram:program_review"))
+    link = f'href="{upcoming.get_absolute_url()}#carried-heading"'
+    assert link in response.content.decode()
+    carried = client.get(upcoming.get_absolute_url()).content.decode()
+    assert 'id="carried-heading"' in carried and "Publish the wait-time dashboard" in carried
+
+
 def _narrative(department, *, note_on=None):
     """The last completed quarter's narrative, saying what changed; with a
     note on `note_on` (a metric) if given."""

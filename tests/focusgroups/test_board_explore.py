@@ -208,3 +208,23 @@ def test_selector_accepts_the_filters(cso_fleet, dept_streets, feedback):
     board = theme_board(user=cso_fleet, filters=BoardFilters(department_id=dept_streets.pk))
     (only,) = board.themes
     assert [d.slug for d in only.departments] == [dept_streets.slug]
+
+
+def test_a_themes_table_lists_the_busiest_departments_and_the_page_stays_bounded(
+    client, ccso, wait
+):
+    """At city scale a theme's table shows the fifteen departments with the
+    most feedback and says how many more; the department filter shows any one."""
+    client.force_login(ccso)
+    _add_departments(0, 20, wait)
+    small = len(client.get(BOARD).content)
+    _add_departments(20, 80, wait)
+    html = client.get(BOARD).content.decode()
+    assert html.count('<th scope="row" class="fw-normal">') == 15
+    assert "and 65 more: choose a department in the filters to see its counts" in html
+    # 60 more options in the department filter (about 45 bytes each), not 60
+    # more table rows (about 150 bytes each).
+    assert len(html.encode()) - small < 60 * 75
+    one = DepartmentFactory._meta.model.objects.get(slug="dept-x77")
+    filtered = client.get(BOARD, {"department": one.pk}).content.decode()
+    assert "Department X77" in filtered and "more: choose a department" not in filtered
