@@ -5,6 +5,7 @@ a week overdue), each exactly once on a simulated clock, a missed day caught up,
 in a fixed number of queries."""
 
 import csv
+import importlib
 import io
 from datetime import timedelta
 
@@ -183,8 +184,16 @@ def test_notification_kinds_and_the_hourly_schedule_are_registered():
     assert {"commitment_due", "commitment_overdue", "commitment_escalated"} <= set(
         NOTIFICATION_KINDS
     )
+    # The schedule is data of migration 0014; a transactional test elsewhere may
+    # have emptied the table since, so the migration's step runs again (it
+    # gets or creates) before the schedule is read.
+    from django.apps import apps
+
+    schedule = importlib.import_module("metrics.migrations.0014_commitment_follow_up_schedule")
+    schedule.create(apps, None)
     task = PeriodicTask.objects.get(task="metrics.commitments_follow_up_scan")
     assert (task.interval.every, task.interval.period) == (1, "hours")
+    assert task.enabled
 
 
 @pytest.mark.parametrize(
