@@ -74,6 +74,7 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
+from django.test import override_settings  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from benchmarks import _seed, pages  # noqa: E402
@@ -146,38 +147,46 @@ def time_reminder_scan(size: int) -> None:
 
 
 def time_import(size: int) -> None:
+    """The 10,000-value CSV twice: with every month open for changes (the
+    values stored: what the issue's 2 s target is about), and as the file
+    falls today (its months in quarters closed for changes: each value a
+    correction waiting for approval)."""
     department, analyst = import_setup()
     data = import_csv_bytes()
     rows = len(data.splitlines()) - 1
-    times, queries = [], 0
     try:
-        for _ in range(RUNS):
-            MetricValue.objects.filter(metric__department=department).delete()
-            ValueCorrection.objects.filter(metric__department=department).delete()
-            reset_queries()
-            with CaptureQueriesContext(connection) as ctx:
-                t0 = time.perf_counter()
-                result = imports.values_import(user=analyst, data=data)
-                times.append(time.perf_counter() - t0)
-            queries = len(ctx.captured_queries)
-            assert result.ok, result.errors[:5]
-        # A month in a quarter closed for changes waits as a correction for approval.
-        values = MetricValue.objects.filter(metric__department=department).count()
-        waiting = ValueCorrection.objects.filter(metric__department=department).count()
-        assert values + waiting >= rows, (values, waiting, rows)
+        for figure, grace_days in (
+            (f"csv_import_{rows}", 100_000),  # every month still open
+            (f"csv_import_{rows}_locked", settings.METRIC_VALUES_GRACE_DAYS),
+        ):
+            times, queries = [], 0
+            with override_settings(METRIC_VALUES_GRACE_DAYS=grace_days):
+                for _ in range(RUNS):
+                    MetricValue.objects.filter(metric__department=department).delete()
+                    ValueCorrection.objects.filter(metric__department=department).delete()
+                    reset_queries()
+                    with CaptureQueriesContext(connection) as ctx:
+                        t0 = time.perf_counter()
+                        result = imports.values_import(user=analyst, data=data)
+                        times.append(time.perf_counter() - t0)
+                    queries = len(ctx.captured_queries)
+                    assert result.ok, result.errors[:5]
+            values = MetricValue.objects.filter(metric__department=department).count()
+            waiting = ValueCorrection.objects.filter(metric__department=department).count()
+            assert values + waiting >= rows, (values, waiting, rows)
+            emit(
+                {
+                    "figure": figure,
+                    "departments": size,
+                    "queries": queries,
+                    "median_ms": ms(statistics.median(times)),
+                    "values_stored": values,
+                    "corrections_waiting": waiting,
+                }
+            )
     finally:
         department.delete()
         analyst.delete()
-    emit(
-        {
-            "figure": f"csv_import_{rows}",
-            "departments": size,
-            "queries": queries,
-            "median_ms": ms(statistics.median(times)),
-            "values_stored": values,
-            "corrections_waiting": waiting,
-        }
-    )
 
 
 def _peak_rss_mib() -> float:

@@ -176,10 +176,11 @@ def values_import_check(*, user, data: bytes) -> ImportResult:
                 status=CorrectionStatus.PENDING,
             ).values_list("metric_id", "period_start")
         )
+        today = fiscal.today()
         for r in result.rows:
             r.existing = existing.get((r.metric.pk, r.period_start))
             # The one lock rule (metrics.locks), as for the form, grid and API.
-            r.locked = period_locked(r.period_start)
+            r.locked = period_locked(r.period_start, today=today)
             if r.waits_for_approval:
                 if (r.metric.pk, r.period_start) in waiting:
                     result.errors.append((r.line, CORRECTION_WAITING.text_of_one))
@@ -273,12 +274,12 @@ def values_import(*, user, data: bytes) -> ImportResult:
         )
         changed.append(mv)
     with transaction.atomic():
-        _insert_values(new)
+        new_ids = _insert_values(new)
         MetricValue.objects.bulk_update(
             changed, ["value", "note", "status", "entered_by", "updated_at"], batch_size=500
         )
         ValueCorrection.objects.bulk_create(corrections, batch_size=2000)
-        _history_record(user=user, now=now, new=new, changed=changed)
+        _history_record(user=user, now=now, new=new, new_ids=new_ids, changed=changed)
         if corrections and corrections[0].pk:
             ValueCorrection.history.bulk_history_create(
                 corrections, default_user=user, default_change_reason=IMPORT_REASON
@@ -290,34 +291,66 @@ def values_import(*, user, data: bytes) -> ImportResult:
 IMPORT_REASON = "CSV import"
 
 
-def _history_record(*, user, now, new: list[dict], changed) -> None:
+def _history_record(*, user, now, new: list[dict], new_ids, changed) -> None:
     """The bulk writes bypass django-simple-history's signals: record the new
-    values (read back by metric and period, one query) and the changed ones."""
-    keys = {(v["metric_id"], v["period_start"]) for v in new}
-    inserted = [
-        mv
-        for mv in MetricValue.objects.filter(
-            metric_id__in={m for m, _ in keys}, period_start__in={p for _, p in keys}
+    values and the changed ones. On PostgreSQL the new values' history is one
+    INSERT … SELECT of the rows just written (`new_ids`); elsewhere they are
+    read back by metric and period (one query) and recorded through the history
+    manager."""
+    if new_ids is not None:
+        _history_insert_copies(new_ids, user=user, now=now)
+    elif new:
+        keys = {(v["metric_id"], v["period_start"]) for v in new}
+        inserted = [
+            mv
+            for mv in MetricValue.objects.filter(
+                metric_id__in={m for m, _ in keys}, period_start__in={p for _, p in keys}
+            )
+            if (mv.metric_id, mv.period_start) in keys
+        ]
+        MetricValue.history.bulk_history_create(
+            inserted, default_user=user, default_change_reason=IMPORT_REASON, default_date=now
         )
-        if (mv.metric_id, mv.period_start) in keys
-    ]
-    MetricValue.history.bulk_history_create(
-        inserted, default_user=user, default_change_reason=IMPORT_REASON, default_date=now
-    )
     MetricValue.history.bulk_history_create(
         changed, update=True, default_user=user, default_change_reason=IMPORT_REASON
     )
 
 
-def _insert_values(values: list[dict]) -> None:
+HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "history_user_id")
+
+
+def _history_insert_copies(ids: list[int], *, user, now) -> None:
+    """The history rows of values just inserted ("+"), copied by the database
+    from the rows themselves: the same columns as django-simple-history writes."""
+    if not ids:
+        return
+    table = MetricValue._meta.db_table
+    history = MetricValue.history.model._meta
+    columns = [f.column for f in MetricValue._meta.concrete_fields]
+    tracked = {f.column for f in history.concrete_fields} - {"history_id"}
+    differ = tracked ^ {*columns, *HISTORY_COLUMNS}
+    if differ:  # a field added to the model and not to its history, or the reverse
+        raise RuntimeError(f"History columns differ: {sorted(differ)}")
+    names = ", ".join(f'"{c}"' for c in columns)
+    extra = ", ".join(f'"{c}"' for c in HISTORY_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {history.db_table} ({names}, {extra}) "  # noqa: S608 - model's names
+            f'SELECT {names}, %s, %s, %s, %s FROM {table} WHERE "id" = ANY(%s)',
+            [now, IMPORT_REASON, "+", user.pk, ids],
+        )
+
+
+def _insert_values(values: list[dict]) -> list[int] | None:
     """Insert many new values (dicts of column values). On PostgreSQL one
     INSERT … SELECT FROM unnest() of column arrays, several times faster than
-    building model instances for bulk_create; elsewhere bulk_create."""
-    if not values:
-        return
+    building model instances for bulk_create, returning the new ids; elsewhere
+    bulk_create (None: the ids are read back for the history)."""
     if connection.vendor != "postgresql":
         MetricValue.objects.bulk_create([MetricValue(**v) for v in values], batch_size=2000)
-        return
+        return None
+    if not values:
+        return []
     table = MetricValue._meta.db_table
     columns = [
         ("metric_id", "bigint"),
@@ -335,6 +368,7 @@ def _insert_values(values: list[dict]) -> None:
     params = [[v[c] for v in values] for c, _ in columns]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays})",  # noqa: S608 - fixed names
+            f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) RETURNING id",  # noqa: S608 - fixed names
             params,
         )
+        return [row[0] for row in cursor.fetchall()]

@@ -132,3 +132,16 @@ def test_a_csv_import_records_the_history_of_each_value(analyst_fleet, wait_time
     assert result.ok
     record = MetricValue.history.get()
     assert (record.history_user, record.history_change_reason) == (analyst_fleet, "CSV import")
+    # A copy of the row as written: the same id, value, status and version.
+    value = MetricValue.objects.get()
+    assert (record.id, record.history_type, record.value, record.status) == (
+        value.pk,
+        "+",
+        value.value,
+        value.status,
+    )
+    assert (record.definition_version, record.entered_by) == (
+        value.definition_version,
+        analyst_fleet,
+    )
+    assert abs(record.history_date - value.created_at).total_seconds() < 1
