@@ -123,7 +123,6 @@ def add(depts, users, quarters, metrics, rng: random.Random, *, prefix: str) -> 
             fiscal_year=q.fiscal_year,
             quarter=q.quarter,
             what_changed=text(rng, 30, 250),
-            impediments=text(rng, 0, 60),
             written_by=users[d * 3],
             completed_at=now if i else None,
         )
@@ -147,10 +146,12 @@ def add(depts, users, quarters, metrics, rng: random.Random, *, prefix: str) -> 
             meeting=meetings[dept.pk],
             department=dept,
             what=text(rng, 6, 40),
-            owner=f"{users[d * 3].first_name} {users[d * 3].last_name}",
+            owner=users[d * 3],  # the department's CSO
             due=today + timedelta(days=(-10, 20, -40)[c]),
+            status="done" if c == 2 else "open",
             closed_at=now if c == 2 else None,
             closed_by=users[d * 3] if c == 2 else None,
+            closing_note=text(rng, 4, 20) if c == 2 else "",
             created_by=users[d * 3 + 1],
         )
         for d, dept in enumerate(depts)
